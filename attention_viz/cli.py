@@ -1,0 +1,129 @@
+"""Command line: python -m attention_viz {list,predict,train,evaluate,bench} ...
+
+Errors a user can cause (unknown model, bad input, missing weights) print one line and exit
+with status 2; they never print a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from attention_viz import bench
+from attention_viz.checkpoint import WeightsError
+from attention_viz.device import configure_threads, pick_device
+from attention_viz.registry import (
+    SPECS,
+    list_models,
+    load_model,
+    rebuild_command,
+    resolve,
+    spec,
+    weights_stem,
+)
+
+SHADES = " .:-=+*#%@"  # text heatmap, light to heavy
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    configure_threads()
+    try:
+        return args.run(args)
+    except (KeyError, ValueError, WeightsError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m attention_viz", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    c = sub.add_parser("list", help="the registered models and their weights")
+    c.set_defaults(run=_list)
+
+    c = sub.add_parser("predict", help="run a model on one input; print output and attention")
+    c.add_argument("name")
+    c.add_argument("text")
+    c.add_argument("--beam", type=int, default=1, help="beam width (translation models)")
+    c.set_defaults(run=_predict)
+
+    c = sub.add_parser("train", help="rebuild a model's weights in pretrained/ (fixed seeds)")
+    c.add_argument("name")
+    c.add_argument("--quick", action="store_true", help="a short run, for tests")
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--out", default=None, help="directory for the weights (default pretrained/)")
+    c.set_defaults(run=_train)
+
+    c = sub.add_parser("evaluate", help="accuracy of a model on fresh data or on --file")
+    c.add_argument("name")
+    c.add_argument("--file", default=None, help="tab-separated lines: input<TAB>expected")
+    c.set_defaults(run=_evaluate)
+
+    targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
+    c = sub.add_parser("bench", help="time the computations behind a page")
+    c.add_argument("target", choices=targets)
+    c.add_argument("--quick", action="store_true", help="fewer repeats")
+    c.set_defaults(run=_bench)
+    return p
+
+
+def _list(args) -> int:
+    device, note = pick_device()
+    print(f"device: {device} ({note})")
+    print(
+        "kernel-regression  Nadaraya–Watson attention pooling (no weights: attention_viz.kernel_regression)"
+    )
+    for name in list_models():
+        weights = weights_stem(name).with_suffix(".safetensors")
+        state = "weights ok" if weights.is_file() else f"no weights: {rebuild_command(name)}"
+        print(f"{name:<22} {SPECS[name].summary}  [{state}]")
+    return 0
+
+
+def _predict(args) -> int:
+    model = load_model(args.name)
+    options = {"beam": args.beam} if args.beam != 1 else {}
+    p = model.predict(args.text, **options)
+    print(p.text)
+    for key, value in p.extra.items():
+        if isinstance(value, (str, int, float, bool)):
+            print(f"{key}: {value}")
+    if p.attention is not None:
+        print()
+        print(text_heatmap(p.attention, p.source_tokens, p.target_tokens))
+    return 0
+
+
+def text_heatmap(weights: np.ndarray, source: list[str], target: list[str]) -> str:
+    """Rows = target tokens, columns = source tokens, one shade character per weight."""
+    width = max((len(t) for t in target), default=1)
+    lines = [" " * width + " " + " ".join(s[:1] if s.strip() else "␣" for s in source)]
+    for token, row in zip(target, weights, strict=True):
+        shades = (SHADES[min(int(w * len(SHADES)), len(SHADES) - 1)] for w in row)
+        lines.append(f"{token:>{width}} " + " ".join(shades))
+    lines.append(f"(shade: '{SHADES[1]}' low ... '{SHADES[-1]}' high; columns are input tokens)")
+    return "\n".join(lines)
+
+
+def _train(args) -> int:
+    from pathlib import Path
+
+    s = spec(args.name)
+    stem = weights_stem(args.name, Path(args.out) if args.out else None)
+    resolve(s.train)(args.name, stem, quick=args.quick, seed=args.seed)
+    return 0
+
+
+def _evaluate(args) -> int:
+    return resolve(spec(args.name).evaluate)(load_model(args.name), args.file)
+
+
+def _bench(args) -> int:
+    resolve(f"attention_viz.bench.{args.target}:run")(quick=args.quick)
+    return 0

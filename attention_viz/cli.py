@@ -76,9 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 def _list(args) -> int:
     device, note = pick_device()
     print(f"device: {device} ({note})")
-    print(
-        "kernel-regression  Nadaraya–Watson attention pooling (no weights: attention_viz.kernel_regression)"
-    )
+    print("kernel-regression      Nadaraya–Watson attention pooling (no weights to load)")
     for name in list_models():
         weights = weights_stem(name).with_suffix(".safetensors")
         state = "weights ok" if weights.is_file() else f"no weights: {rebuild_command(name)}"

@@ -199,7 +199,7 @@ def _pool(
 def _nearest_where_empty(
     weights: torch.Tensor, distance: torch.Tensor, exclude: torch.Tensor | None
 ) -> torch.Tensor:
-    """Give a query with no key inside the kernel's support to its nearest key (the h -> 0 limit)."""
+    """A query with no key inside a compact kernel's support takes its nearest key (h -> 0)."""
     empty = weights.sum(-1, keepdim=True) == 0  # (..., M, 1)
     if not bool(empty.any()):
         return weights

@@ -141,7 +141,7 @@ def sample_pairs(
     held = heldout_pairs()
     held_list = sorted(held)
     if opts is None:
-        opts = SampleOptions(max_prep_phrases=3 if split == "long" else 1)
+        opts = SampleOptions(max_prep_phrases=3 if split == "long" else 2)
     seen: set[str] = set()
     out: list[Translation] = []
     for _ in range(200 * n):

@@ -109,7 +109,9 @@ def fit(
 
 
 def validate(model: Translator, valid: list[Translation], loss_fn) -> tuple[float, float]:
-    """(teacher-forced loss, greedy exact match) on a validation set."""
+    """(teacher-forced loss, greedy exact match) on a validation set; NaNs when it is empty."""
+    if not valid:
+        return float("nan"), float("nan")
     model.eval()
     with torch.inference_mode():
         src, lens, tin, tout = batch_tensors(valid, model.source_vocab, model.target_vocab)

@@ -99,7 +99,8 @@ def loo_curve(
     keys, values, _ = _check_xy(x_train, y_train, x_train)
     if len(keys) < 2:
         raise ValueError("leave-one-out needs at least 2 training points")
-    hs = torch.as_tensor(np.asarray(bandwidths, dtype=np.float64), dtype=_DTYPE)
+    grid = np.asarray(bandwidths, dtype=np.float64)
+    hs = torch.as_tensor(grid, dtype=_DTYPE)
     for h in hs.tolist():
         _check_kernel(kernel, h)
     n = len(keys)
@@ -116,7 +117,7 @@ def loo_curve(
             h = hs[c0 : c0 + hs_per_block, None, None]  # (C, 1, 1)
             y_hat, _ = _pool(distance, values, kernel, h, self_mask, keep_distance=True)  # (C, R)
             squared[c0 : c0 + len(h)] += ((y_hat - values[rows]) ** 2).sum(-1, dtype=torch.float64)
-    return LOOCurve(hs.double().numpy(), (squared / len(held_out)).numpy())
+    return LOOCurve(grid, (squared / len(held_out)).numpy())
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,8 @@ def test_tiny_bandwidth_is_nearest_neighbour(kernel):
     y_hat, w = kr.nadaraya_watson(x, y, q, kernel=kernel, bandwidth=1e-3)
     gaps = np.sort(np.abs(q[:, None] - x[None, :]), axis=1)
     nearest = np.abs(q[:, None] - x[None, :]).argmin(1)
-    clear = gaps[:, 1] - gaps[:, 0] > 1e-4  # a near-tie rightly shares its weight
-    assert clear.sum() > 90
+    clear = gaps[:, 1] - gaps[:, 0] > 1e-2  # 10 h: a near-tie rightly shares its weight
+    assert clear.sum() > 60
     assert (w.argmax(1)[clear] == nearest[clear]).all()
     assert (w.max(1)[clear] > 0.99).all()
     np.testing.assert_allclose(y_hat[clear], y[nearest[clear]], atol=2e-3)

@@ -47,7 +47,7 @@ def test_predict_returns_attention_of_every_output_word(attention):
     model = small_model(attention)
     for beam in (1, 3):
         p = model.predict("the black cat does not eat the apples", beam=beam)
-        assert p.source_tokens == "the black cat does not eat the apples".split()
+        assert p.source_tokens == ["the", "black", "cat", "does", "not", "eat", "the", "apples"]
         assert p.attention.shape == (len(p.target_tokens), len(p.source_tokens))
         np.testing.assert_allclose(p.attention.sum(1), 1.0, atol=1e-5)
         assert len(p.extra["top"]) == len(p.target_tokens)
@@ -102,5 +102,7 @@ def test_tiny_model_learns_a_tiny_corpus():
     curves = fit(model, corpus, [], cfg, log=lambda _: None)
     assert curves["train_loss"][-1] < 0.2 * curves["train_loss"][0]
     preds = model.predict_batch([" ".join(p.source_tokens) for p in corpus])
-    exact = np.mean([p.target_tokens == c.target_tokens for p, c in zip(preds, corpus, strict=True)])
+    exact = np.mean(
+        [p.target_tokens == c.target_tokens for p, c in zip(preds, corpus, strict=True)]
+    )
     assert exact >= 0.8

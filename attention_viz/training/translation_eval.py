@@ -139,3 +139,13 @@ def format_report(report: dict) -> str:
             if v["count"]:
                 lines.append(f"  {tag:<16} {100 * v['accuracy']:5.1f}%  ({v['count']} sentences)")
     return "\n".join(lines)
+
+
+def shipped_record(name: str) -> dict:
+    """The JSON beside a model's shipped weights (metrics, learning curves, training setup)."""
+    import json
+
+    from attention_viz.registry import weights_stem
+
+    path = weights_stem(name).with_suffix(".json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

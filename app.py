@@ -14,6 +14,12 @@ PAGES = [
         icon=":material/scatter_plot:",
         url_path="kernel_regression",
     ),
+    st.Page(
+        "attention_viz/ui/translation.py",
+        title="Translation",
+        icon=":material/translate:",
+        url_path="translation",
+    ),
 ]
 
 

@@ -201,3 +201,17 @@ def target_vocab() -> Vocab:
         words |= set(a.forms) | ({a.masculine_before_vowel} if a.masculine_before_vowel else set())
     words |= {w for v in VERBS for w in v.forms}
     return Vocab(SPECIALS + tuple(sorted(words)))
+
+
+# One sentence per phenomenon, for the page's example buttons (tests check they translate).
+EXAMPLES: dict[str, str] = {
+    "adjective order": "the big black dog sees a beautiful white bird",
+    "negation": "the black cat does not eat the apples",
+    "elision": "I don't like the old tree near the school",
+    "contractions": "the children walk to the garden near the trees",
+    "agreement": "the happy girls watch the green cars",
+    "possessives": "my sister carries your red shoes",
+    "adverbs": "she often opens the door of the house",
+    "long sentence": "my old friend does not often sell the small white boxes to the teachers "
+    "in the city",
+}

@@ -232,3 +232,48 @@ NEGATIONS = ("not", "don't", "doesn't")  # "does not", "do not", "don't", "doesn
 
 def starts_with_vowel(french: str) -> bool:
     return french[:1] in VOWELS
+
+
+def vocabulary_rows(kind: str) -> list[dict[str, str]]:
+    """Rows of the vocabulary browser: kind is "nouns", "adjectives", "verbs" or "other"."""
+    if kind == "nouns":
+        return [
+            {
+                "English": f"{n.english} / {n.english_plural}",
+                "French": f"{n.french} / {n.french_plural}",
+                "gender": "feminine" if n.feminine else "masculine",
+            }
+            for n in NOUNS
+        ]
+    if kind == "adjectives":
+        return [
+            {
+                "English": a.english,
+                "French (m, f, m pl, f pl)": ", ".join(a.forms),
+                "position": "before the noun" if a.before_noun else "after the noun",
+            }
+            for a in ADJECTIVES
+        ]
+    if kind == "verbs":
+        return [
+            {
+                "English": f"{v.english} / {v.english_3sg}",
+                "French (je … ils)": ", ".join(v.forms),
+                "object": "yes" if v.transitive else "no (intransitive)",
+            }
+            for v in VERBS
+        ]
+    if kind == "other":
+        rows = [{"English": e, "French": f, "kind": "pronoun"} for e, (f, _) in PRONOUNS.items()]
+        rows += [
+            {"English": e, "French": " / ".join(f for f in forms if f), "kind": "determiner"}
+            for e, forms in DETERMINERS.items()
+        ]
+        rows += [
+            {"English": e, "French": " ".join(f), "kind": "preposition"}
+            for e, f in PREPOSITIONS.items()
+        ]
+        rows += [{"English": e, "French": f, "kind": "adverb"} for e, f in ADVERBS.items()]
+        rows.append({"English": "does not / don't", "French": "ne … pas", "kind": "negation"})
+        return rows
+    raise ValueError(f"unknown vocabulary kind {kind!r}")

@@ -58,8 +58,8 @@ def test_beam_of_one_is_greedy():
     with torch.inference_mode():
         _, memory, final, mask = model._encode_texts(["the cat sleeps in the garden"])
         args = (memory, mask, 1, 2, 12)
-        g = greedy(model.decoder, model.decoder.init_state(final), *args)[0]
-        b = beam_search(model.decoder, model.decoder.init_state(final), *args, beam=1)
+        g = greedy(model.decoder, model.decoder.init_state(final, memory), *args)[0]
+        b = beam_search(model.decoder, model.decoder.init_state(final, memory), *args, beam=1)
     assert g.ids == b.ids
     torch.testing.assert_close(g.attention, b.attention)
 
@@ -106,3 +106,16 @@ def test_tiny_model_learns_a_tiny_corpus():
         [p.target_tokens == c.target_tokens for p, c in zip(preds, corpus, strict=True)]
     )
     assert exact >= 0.8
+
+
+def test_additive_step_equals_the_shared_additive_attention():
+    # The decoder projects the keys once per sentence; the weights must not change by it.
+    model = small_model("additive", seed=2)
+    dec = model.decoder
+    with torch.inference_mode():
+        _, memory, final, mask = model._encode_texts(["the cat sleeps", "my dog eats the cake"])
+        state = dec.init_state(final, memory)
+        y = torch.tensor([1, 1])
+        _, _, weights = dec.step(y, state, memory, mask)
+        _, expected = dec.attention(state[0].unsqueeze(1), memory, memory, mask.unsqueeze(1))
+    torch.testing.assert_close(weights, expected.squeeze(1))

@@ -62,6 +62,9 @@ class Encoder(nn.Module):
     def forward(self, source: torch.Tensor, valid_lens: torch.Tensor):
         """source (B, T_k) ids, valid_lens (B,) -> memory (B, T_k, D), final (B, D)."""
         x = self.dropout(self.embedding(source))  # (B, T_k, E)
+        if source.shape[0] == 1:  # one sentence has no padding to pack away (and is faster)
+            memory, last = self.rnn(x)  # (1, T_k, D), (2, 1, H)
+            return memory, torch.cat([last[0], last[1]], -1)
         packed = pack_padded_sequence(x, valid_lens.cpu(), batch_first=True, enforce_sorted=False)
         out, last = self.rnn(packed)  # last: (2, B, H), forward and backward directions
         memory, _ = pad_packed_sequence(out, batch_first=True, total_length=source.shape[1])
@@ -99,7 +102,7 @@ class Translator(nn.Module):
         """
         memory, final = self.encoder(source, valid_lens)
         mask = length_mask(valid_lens, source.shape[1])  # (B, T_k)
-        state = self.decoder.init_state(final)
+        state = self.decoder.init_state(final, memory)
         logits, weights = [], []
         for t in range(target_in.shape[1]):
             step_logits, state, w = self.decoder.step(target_in[:, t], state, memory, mask)
@@ -143,7 +146,7 @@ class Translator(nn.Module):
         with torch.inference_mode():
             tokens, memory, final, mask = self._encode_texts([text])
             bos, eos = self.target_vocab.index(BOS), self.target_vocab.index(EOS)
-            state = self.decoder.init_state(final)
+            state = self.decoder.init_state(final, memory)
             limit = self.config.max_target_len
             decoded = beam_search(self.decoder, state, memory, mask, bos, eos, limit, beam)
             return self._prediction(tokens[0], decoded, beam)
@@ -155,7 +158,7 @@ class Translator(nn.Module):
         with torch.inference_mode():
             tokens, memory, final, mask = self._encode_texts(texts)
             bos, eos = self.target_vocab.index(BOS), self.target_vocab.index(EOS)
-            state = self.decoder.init_state(final)
+            state = self.decoder.init_state(final, memory)
             decoded = greedy(
                 self.decoder, state, memory, mask, bos, eos, self.config.max_target_len
             )
@@ -172,7 +175,7 @@ class Translator(nn.Module):
             target_in = torch.tensor(
                 [[vocab.index(BOS), *vocab.encode(reference)]], device=memory.device
             )  # (1, T_q + 1)
-            state = self.decoder.init_state(final)
+            state = self.decoder.init_state(final, memory)
             rows, predicted, log_prob = [], [], 0.0
             gold = [*vocab.encode(reference), vocab.index(EOS)]
             for t in range(target_in.shape[1]):

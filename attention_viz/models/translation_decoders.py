@@ -2,7 +2,7 @@
 
 Every decoder has the same two methods, so greedy and beam search work with all of them:
 
-    init_state(memory_final)                   -> state (tuple of (B, ...) tensors)
+    init_state(memory_final, memory)           -> state (tuple of (B, ...) tensors)
     step(y_prev, state, memory, mask)          -> (logits, state, weights)
 
 Shape symbols:
@@ -47,18 +47,23 @@ class AdditiveDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden + memory + embed, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor) -> State:
-        return (torch.tanh(self.bridge(memory_final)),)  # (B, D) -> (B, H)
+    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
+        s = torch.tanh(self.bridge(memory_final))  # (B, D) -> (B, H)
+        # W_k h_j is the same at every step: project the keys once per sentence.
+        return s, self.attention.score.W_k(memory)  # (B, H), (B, T_k, A)
 
     def step(self, y_prev, state: State, memory, mask):
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
-        (s,) = state
+        s, keys = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
-        context, weights = self.attention(s.unsqueeze(1), memory, memory, mask.unsqueeze(1))
+        score = self.attention.score  # v^T tanh(W_q s + W_k h), as AdditiveScore computes it
+        query = score.W_q(s).unsqueeze(1)  # (B, 1, A)
+        scores = score.v(torch.tanh(query + keys)).transpose(1, 2)  # (B, T_k, 1) -> (B, 1, T_k)
+        context, weights = attention_pool(scores, memory, mask.unsqueeze(1))  # (B,1,D), (B,1,T_k)
         context, weights = context.squeeze(1), weights.squeeze(1)  # (B, D), (B, T_k)
         s = self.cell(torch.cat([e, context], -1), s)  # (B, E + D) -> (B, H)
         logits = self.output(self.dropout(torch.cat([s, context, e], -1)))  # (B, V)
-        return logits, (s,), weights
+        return logits, (s, keys), weights
 
 
 class LuongDecoder(nn.Module):
@@ -82,7 +87,7 @@ class LuongDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor) -> State:
+    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
         h = torch.tanh(self.bridge(memory_final))  # (B, H)
         return h, torch.zeros_like(h)  # (decoder state, attentional vector h~)
 
@@ -119,7 +124,7 @@ class LocationDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor) -> State:
+    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
         return (torch.tanh(self.bridge(memory_final)),)  # (B, D) -> (B, H)
 
     def step(self, y_prev, state: State, memory, mask):

@@ -91,6 +91,7 @@ def test_teacher_forcing_reads_the_reference():
     reference = ["le", "chat", "dort"]
     p = model.teacher_forced("the cat sleeps", reference)
     assert p.target_tokens == reference and p.attention.shape == (3, 3)
+    assert p.source_tokens == ["the", "cat", "sleeps"]
     assert len(p.extra["predicted"]) == 3
 
 

@@ -187,7 +187,7 @@ class Translator(nn.Module):
             attention = torch.stack(rows[: len(reference)]).float().cpu().numpy()  # (T_q, T_k)
         return Prediction(
             detokenize_french(reference),
-            tokens,
+            tokens[0],
             list(reference),
             attention,
             {"predicted": predicted[: len(reference)], "log_prob": log_prob, "forced": True},

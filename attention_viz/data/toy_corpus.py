@@ -70,7 +70,9 @@ class SampleOptions:
     max_prep_phrases: int = 1
 
 
-def sample_sentence(rng: random.Random, opts: SampleOptions, pair: tuple[str, str] | None = None):
+def sample_sentence(
+    rng: random.Random, opts: SampleOptions, pair: tuple[str, str] | None = None
+) -> str:
     """One English sentence of the grammar (a string); `pair` forces a noun–adjective pair."""
     words: list[str] = []
     third_singular = False
@@ -103,7 +105,9 @@ def sample_sentence(rng: random.Random, opts: SampleOptions, pair: tuple[str, st
 _DETERMINER_WEIGHTS = {"the": 4.0, "a": 2.0, "some": 2.0}  # possessives 0.5 each
 
 
-def _noun_phrase(rng, opts: SampleOptions, words: list[str], pair) -> bool:
+def _noun_phrase(
+    rng: random.Random, opts: SampleOptions, words: list[str], pair: tuple[str, str] | None
+) -> bool:
     """Append determiner [adjectives] noun to words; returns whether the noun is plural."""
     noun = next(n for n in NOUNS if n.english == pair[0]) if pair else rng.choice(NOUNS)
     plural = rng.random() < opts.plural

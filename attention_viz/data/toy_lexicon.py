@@ -264,7 +264,10 @@ def vocabulary_rows(kind: str) -> list[dict[str, str]]:
             for v in VERBS
         ]
     if kind == "other":
-        rows = [{"English": e, "French": f, "kind": "pronoun"} for e, (f, _) in PRONOUNS.items()]
+        rows = [
+            {"English": "I" if e == "i" else e, "French": f, "kind": "pronoun"}
+            for e, (f, _) in PRONOUNS.items()
+        ]
         rows += [
             {"English": e, "French": " / ".join(f for f in forms if f), "kind": "determiner"}
             for e, forms in DETERMINERS.items()

@@ -23,6 +23,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from attention_viz.data.toy_french import (
+    detokenize_french,
+    elide_and_contract,
+    tokenize_french,
+)
 from attention_viz.data.toy_lexicon import (
     ADJECTIVES,
     ADVERBS,
@@ -36,6 +41,18 @@ from attention_viz.data.toy_lexicon import (
     Noun,
     starts_with_vowel,
 )
+
+__all__ = [  # the French tokenizers are re-exported: callers import them from here
+    "PHENOMENA",
+    "Translation",
+    "UnknownWordsError",
+    "detokenize_french",
+    "english_words",
+    "reference_translate",
+    "tokenize_english",
+    "tokenize_french",
+    "unknown_words",
+]
 
 PHENOMENA = ("negation", "adjective order", "elision", "contractions", "agreement")
 
@@ -82,19 +99,6 @@ def tokenize_english(text: str) -> list[str]:
     return re.findall(r"[a-z]+(?:'[a-z]+)?", text)
 
 
-def tokenize_french(text: str) -> list[str]:
-    """Words, with elided forms split off: "l'arbre" -> ["l'", "arbre"]."""
-    return re.findall(r"[^\s'’.,!?]+['’]|[^\s'’.,!?]+", text.lower().replace("’", "'"))
-
-
-def detokenize_french(tokens: list[str]) -> str:
-    """Join words with spaces, none after an apostrophe."""
-    out = ""
-    for i, token in enumerate(tokens):
-        out += token if i == 0 or out.endswith("'") else " " + token
-    return out
-
-
 def unknown_words(tokens: list[str]) -> dict[str, list[str]]:
     """Each word outside the vocabulary -> up to 3 closest known words (difflib)."""
     return {
@@ -121,7 +125,7 @@ def reference_translate(english: str | list[str]) -> Translation:
     if unknown:
         raise UnknownWordsError(unknown)
     words, tags = _Parser(tokens).sentence()
-    words, more = _elide_and_contract(words)
+    words, more = elide_and_contract(words)
     alignment = [(s, j) for j, (_, sources) in enumerate(words) for s in sources]
     return Translation(tokens, [w for w, _ in words], alignment, frozenset(tags | more))
 
@@ -285,33 +289,3 @@ class _Parser:
             if (det == "an") != vowel:
                 right = "an" if vowel else "a"
                 raise ValueError(f"outside the toy grammar: write '{right} {following}'")
-
-
-_ELIDE = {"le": "l'", "la": "l'", "je": "j'", "ne": "n'", "ma": "mon", "ta": "ton", "sa": "son"}
-_CONTRACT = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
-
-
-def _elide_and_contract(words: list[_Word]) -> tuple[list[_Word], set[str]]:
-    """Apply French elision (l', j', n', d', mon) and contraction (au, aux, du, des, de des)."""
-    tags: set[str] = set()
-    elided: list[_Word] = []
-    for k, (word, sources) in enumerate(words):
-        following = words[k + 1][0] if k + 1 < len(words) else ""
-        if word in _ELIDE and starts_with_vowel(following):
-            word = _ELIDE[word]
-            tags.add("elision")
-        elif word == "de" and following in ("un", "une"):
-            word = "d'"
-            tags.add("elision")
-        elided.append([word, list(sources)])
-    out: list[_Word] = []
-    for word, sources in elided:
-        previous = out[-1][0] if out else None
-        if (previous, word) in _CONTRACT:
-            out[-1] = [_CONTRACT[previous, word], sorted(out[-1][1] + sources)]
-            tags.add("contractions")
-        elif previous == "de" and word == "des":  # de + des -> de ("near some cats": près de chats)
-            tags.add("contractions")
-        else:
-            out.append([word, sources])
-    return out, tags

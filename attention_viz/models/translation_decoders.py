@@ -52,7 +52,9 @@ class AdditiveDecoder(nn.Module):
         # W_k h_j is the same at every step: project the keys once per sentence.
         return s, self.attention.score.W_k(memory)  # (B, H), (B, T_k, A)
 
-    def step(self, y_prev, state: State, memory, mask):
+    def step(
+        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, State, torch.Tensor]:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
         s, keys = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
@@ -91,7 +93,9 @@ class LuongDecoder(nn.Module):
         h = torch.tanh(self.bridge(memory_final))  # (B, H)
         return h, torch.zeros_like(h)  # (decoder state, attentional vector h~)
 
-    def step(self, y_prev, state: State, memory, mask):
+    def step(
+        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, State, torch.Tensor]:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
         h, h_tilde = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
@@ -127,7 +131,9 @@ class LocationDecoder(nn.Module):
     def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
         return (torch.tanh(self.bridge(memory_final)),)  # (B, D) -> (B, H)
 
-    def step(self, y_prev, state: State, memory, mask):
+    def step(
+        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, State, torch.Tensor]:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
         (s,) = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)

@@ -9,6 +9,25 @@ import plotly.graph_objects as go
 
 from attention_viz.plots.heatmap import attention_heatmap, plot_text
 
+# The score of each attention, as LaTeX beside a one-line explanation (for the page).
+SCORE_LATEX = {
+    "additive": (
+        r"e_{t,j} = v^\top \tanh\!\left(W_q\, s_{t-1} + W_k\, h_j\right)",
+        "Bahdanau's additive score: the previous decoder state against each encoder state.",
+    ),
+    "dot": (
+        r"e_{t,j} = s_t^\top h_j",
+        "Luong's dot score: the current decoder state against each encoder state.",
+    ),
+    "general": (r"e_{t,j} = s_t^\top W\, h_j", "Luong's general score."),
+    "location": (
+        r"e_{t,\cdot} = W_a \left[\,\mathrm{emb}(y_{t-1});\ s_{t-1}\right]",
+        "Location-based (the PyTorch tutorial): the scores of all positions come from "
+        "the decoder's input word and state alone; no encoder state h_j enters them, so "
+        "it can only learn where words usually are.",
+    ),
+}
+
 
 def alignment_heatmap(
     attention: np.ndarray,

@@ -149,3 +149,18 @@ def shipped_record(name: str) -> dict:
 
     path = weights_stem(name).with_suffix(".json")
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def metrics_table(record: dict) -> list[dict]:
+    """One row per test set of a shipped record: count, exact match, BLEU, AER, phenomena."""
+    return [
+        {
+            "test set": split,
+            "sentences": m["count"],
+            "exact match": m["exact_match"],
+            "BLEU": m["bleu"],
+            "AER": m.get("aer"),
+            **{k: v["accuracy"] for k, v in m["phenomena"].items()},
+        }
+        for split, m in record.get("metrics", {}).items()
+    ]

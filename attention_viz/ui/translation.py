@@ -14,7 +14,7 @@ from attention_viz.data.toy_translation import UnknownWordsError
 from attention_viz.models.translation import MAX_BEAM
 from attention_viz.plots import translation as plots
 from attention_viz.registry import list_models, load_model
-from attention_viz.training.translation_eval import shipped_record
+from attention_viz.training.translation_eval import metrics_table, shipped_record
 from attention_viz.translation_analysis import Analysis, analyse
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import (
@@ -43,24 +43,6 @@ PARAMS = [
     url_state.choice("feed", list(FEEDS), "free"),
     url_state.integer("step", 1, 64, 1),
 ]
-
-SCORE_LATEX = {  # (formula, who and what)
-    "additive": (
-        r"e_{t,j} = v^\top \tanh\!\left(W_q\, s_{t-1} + W_k\, h_j\right)",
-        "Bahdanau's additive score: the previous decoder state against each encoder state.",
-    ),
-    "dot": (
-        r"e_{t,j} = s_t^\top h_j",
-        "Luong's dot score: the current decoder state against each encoder state.",
-    ),
-    "general": (r"e_{t,j} = s_t^\top W\, h_j", "Luong's general score."),
-    "location": (
-        r"e_{t,\cdot} = W_a \left[\,\mathrm{emb}(y_{t-1});\ s_{t-1}\right]",
-        "Location-based (the PyTorch tutorial): the scores of all positions come from "
-        "the decoder's input word and state alone; no encoder state h_j enters them, so "
-        "it can only learn where words usually are.",
-    ),
-}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -245,7 +227,7 @@ def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
 def _explain(name: str, a: Analysis) -> None:
     attention = load_model(name).config.attention
     st.subheader("The attention, in formulas")
-    formula, note = SCORE_LATEX[attention]
+    formula, note = plots.SCORE_LATEX[attention]
     st.latex(formula)
     st.caption(note)
     st.latex(r"a_{t,j} = \frac{\exp e_{t,j}}{\sum_{k=1}^{T_k} \exp e_{t,k}}")
@@ -306,18 +288,7 @@ def _step_through(a: Analysis) -> None:
 def _about(name: str) -> None:
     with st.expander("How this model was trained, and how well it does"):
         record = shipped_record(name)
-        metrics = record.get("metrics", {})
-        rows = [
-            {
-                "test set": split,
-                "sentences": m["count"],
-                "exact match": m["exact_match"],
-                "BLEU": m["bleu"],
-                "AER": m.get("aer"),
-                **{k: v["accuracy"] for k, v in m["phenomena"].items()},
-            }
-            for split, m in metrics.items()
-        ]
+        rows = metrics_table(record)
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(
             "heldout: noun–adjective pairs never seen in training; long: longer than any "

@@ -130,3 +130,24 @@ def test_state_goes_to_the_url():
         "translation-dot"
     )
     assert "gold" in at.query_params
+
+
+def test_export_config_csv_and_presentation_fonts():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["present"] = True  # the app-wide presentation toggle (sidebar)
+    at.run()
+    assert_clean(at)
+    chart = at.get("plotly_chart")[0]
+    config = json.loads(chart.proto.config)
+    assert config["toImageButtonOptions"]["format"] in ("png", "svg")
+    assert json.loads(chart.proto.spec)["layout"]["font"]["size"] == 22
+    csv = [b for b in at.get("download_button") if "CSV" in b.proto.label]
+    assert csv, "the weights can be downloaded as CSV"
+
+
+def test_vocabulary_browser_lists_the_lexicon():
+    at = page()
+    nouns, adjectives, verbs, other = at.dataframe[:4]
+    assert len(nouns.value) >= 40 and len(adjectives.value) >= 20 and len(verbs.value) >= 20
+    assert "chat / chats" in set(nouns.value["French"])
+    assert "not" in " ".join(other.value["English"])

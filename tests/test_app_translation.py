@@ -87,6 +87,14 @@ def test_too_long_input_names_the_limit():
     assert "at most 24" in shown(at.error[0].value)
 
 
+def test_empty_input_is_refused_clearly():
+    at = page()
+    at.text_input(key="sentence").set_value("   ")
+    next(b for b in at.button if b.label == "Translate").click().run()
+    assert not at.exception
+    assert "empty input" in shown(at.error[0].value)
+
+
 def test_sentence_outside_the_grammar_still_translates_without_reference():
     at = page(sentence="cat the sleeps")
     assert_clean(at)
@@ -110,6 +118,7 @@ def test_beam_teacher_forcing_and_compare():
     )
     assert_clean(at)
     assert len(heatmaps(at)) == 2
+    assert len(at.latex) >= 2  # each model's score formula under its heatmap
     assert "Teacher forcing" in " ".join(c.value for c in at.caption)
 
 

@@ -161,11 +161,16 @@ def result_view(name: str, text: str, beam: int) -> None:
     if s.compare:
         b = _analyse(s.model_b, text, beam, forced)
         left, right = st.columns(2)
-        with left:
-            _heatmap(a, gold, f"{name} ({mode})", "heatmap_a")
-        with right:
-            gold_b = b.reference.alignment if (b.reference and s.gold) else None
-            _heatmap(b, gold_b, f"{s.model_b} ({mode})", "heatmap_b")
+        gold_b = b.reference.alignment if (b.reference and s.gold) else None
+        for column, model, result, g, key in (
+            (left, name, a, gold, "heatmap_a"),
+            (right, s.model_b, b, gold_b, "heatmap_b"),
+        ):
+            with column:
+                _heatmap(result, g, f"{model} ({mode})", key)
+                formula, note = plots.SCORE_LATEX[load_model(model).config.attention]
+                st.latex(formula)
+                st.caption(note)
     else:
         left, right = st.columns([3, 2])
         with left:

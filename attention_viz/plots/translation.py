@@ -21,7 +21,7 @@ SCORE_LATEX = {
     ),
     "general": (r"e_{t,j} = s_t^\top W\, h_j", "Luong's general score."),
     "location": (
-        r"e_{t,\cdot} = W_a \left[\,\mathrm{emb}(y_{t-1});\ s_{t-1}\right]",
+        r"e_t = W_a\,[\mathrm{emb}(y_{t-1});\, s_{t-1}]",
         "Location-based (the PyTorch tutorial): the scores of all positions come from "
         "the decoder's input word and state alone; no encoder state h_j enters them, so "
         "it can only learn where words usually are.",

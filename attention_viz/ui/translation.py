@@ -27,10 +27,7 @@ from attention_viz.ui.widgets import (
 
 NAMES = list_models("translation")
 MAX_CHARS = 300
-FEEDS = {
-    "free": "Free running (feeds its own words)",
-    "teacher": "Teacher forcing (feeds the reference)",
-}
+FEEDS = {"free": "Free running", "teacher": "Teacher forcing"}
 
 PARAMS = [
     url_state.text("sentence", EXAMPLES["negation"], MAX_CHARS),
@@ -79,12 +76,12 @@ def main() -> None:
         st.form_submit_button("Translate", type="primary")
     _vocabulary()
     s = st.session_state
-    c = st.columns([3, 2, 2, 2, 3])
+    c = st.columns(3)
     c[0].selectbox("Model", NAMES, key="model")
     c[1].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
-    c[2].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
-    c[3].toggle("Compare", key="compare", help="Side-by-side heatmaps of two models")
-    c[4].selectbox("Second model", NAMES, key="model_b", disabled=not s.compare)
+    c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
+    c[2].toggle("Compare two models", key="compare", help="Side-by-side heatmaps")
+    c[2].selectbox("Second model", NAMES, key="model_b", disabled=not s.compare)
     url_state.sync(PARAMS)
 
     if model_or_message(s.model) is None or (s.compare and model_or_message(s.model_b) is None):
@@ -141,7 +138,7 @@ def result_view(name: str, text: str, beam: int) -> None:
     """Heatmaps and the step-through; reruns alone when a view control moves."""
     s = st.session_state
     free = _analyse(name, text, beam, False)
-    c = st.columns([2, 4])
+    c = st.columns(2)
     c[0].toggle("Gold alignment overlay", key="gold", disabled=free.reference is None)
     c[1].radio(
         "Decoder input",
@@ -150,7 +147,8 @@ def result_view(name: str, text: str, beam: int) -> None:
         format_func=FEEDS.get,
         horizontal=True,
         disabled=free.reference is None,
-        help="Teacher forcing needs the reference translation.",
+        help="Free running: the decoder reads its own previous word. Teacher forcing: it "
+        "reads the reference's previous word (needs a reference translation).",
     )
     forced = s.feed == "teacher" and free.reference is not None
     a = _analyse(name, text, beam, True) if forced else free

@@ -91,3 +91,15 @@ def test_cli_evaluate_file(tmp_path, capsys):
     assert main(["evaluate", "translation-attention", "--file", str(f)]) == 0
     out = capsys.readouterr().out
     assert "file (2 sentences): exact match 100.0%" in out and "AER" in out
+
+
+def test_cli_train_quick_writes_a_loadable_checkpoint(tmp_path, capsys):
+    from attention_viz.checkpoint import load_checkpoint
+    from attention_viz.models.translation import build
+
+    assert main(["train", "translation-dot", "--quick", "--out", str(tmp_path)]) == 0
+    checkpoint = load_checkpoint(tmp_path / "translation-dot", "rebuild")
+    assert checkpoint.meta["training"]["quick"] is True
+    assert len(checkpoint.meta["curves"]["train_loss"]) == 2
+    model = build(checkpoint).eval()
+    assert model.predict("the cat sleeps").attention.shape[1] == 3

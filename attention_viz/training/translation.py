@@ -137,14 +137,26 @@ def new_model(attention: str, **overrides) -> Translator:
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
     """Train model `name` from scratch with fixed seeds and write stem.safetensors/.json."""
-    from attention_viz.training.translation_eval import evaluate_suite
-
     if name not in ATTENTION_OF:
         raise KeyError(f"unknown translation model {name!r}; known: {', '.join(ATTENTION_OF)}")
     cfg = replace(QUICK if quick else TrainConfig(), seed=seed)
     # One thread: these ops are tiny, and a second thread costs more in synchronisation than
     # it gains (measured 4x slower with 2 threads on the 2-core machine).
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    try:
+        model, meta, seconds = _train(name, cfg, quick)
+    finally:
+        torch.set_num_threads(threads)
+    save_checkpoint(stem, model.config, model.state_dict(), meta)
+    print(f"wrote {stem}.safetensors and .json ({seconds:.0f} s of training)")
+
+
+def _train(name: str, cfg: TrainConfig, quick: bool) -> tuple[Translator, dict, float]:
+    """Sample the data, fit, evaluate; returns (model, JSON meta, seconds of training)."""
+    from attention_viz.training.translation_eval import evaluate_suite
+
+    seed = cfg.seed
     torch.manual_seed(seed)
     model = new_model(ATTENTION_OF[name])
     train_pairs = sample_pairs(cfg.train_sentences, seed, "train")
@@ -173,5 +185,4 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
         "curves": curves,
         "metrics": metrics,
     }
-    save_checkpoint(stem, model.config, model.state_dict(), meta)
-    print(f"wrote {stem}.safetensors and .json ({seconds:.0f} s of training)")
+    return model, meta, seconds

@@ -10,7 +10,7 @@ import streamlit as st
 
 from attention_viz.data.toy_corpus import EXAMPLES
 from attention_viz.data.toy_lexicon import vocabulary_rows
-from attention_viz.data.toy_translation import UnknownWordsError
+from attention_viz.data.toy_translation import UnknownWordsError, detokenize_french
 from attention_viz.models.translation import MAX_BEAM
 from attention_viz.plots import translation as plots
 from attention_viz.registry import list_models, load_model
@@ -128,7 +128,7 @@ def _output(a: Analysis) -> None:
             "The model still translates it; nothing to score against."
         )
     else:
-        ref = " ".join(a.reference.target_tokens).replace("' ", "'")
+        ref = detokenize_french(a.reference.target_tokens)
         verdict = "matches the reference ✓" if a.correct else "differs from the reference ✗"
         st.markdown(f"Reference: **{md_escape(ref)}** — the model's output {verdict}")
 

@@ -32,7 +32,7 @@ def fit_figure(
         x=x_train,
         y=y_train,
         mode="markers",
-        name="training points (colour, size: weight for the chosen query)",
+        name="training points (colour: weight for the chosen query)",
         marker={
             "color": query_weights,
             "colorscale": "Oranges",

@@ -50,6 +50,7 @@ def test_kernel_page_heatmap_follows_the_keyboard(page, app_url):
 def test_every_page_opens_without_an_exception(page, app_url):
     page.goto(app_url)
     wait_for_app(page)
+    page.wait_for_selector('[data-testid="stSidebarNav"] a')
     links = page.locator('[data-testid="stSidebarNav"] a')
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert len(hrefs) >= 2

@@ -169,14 +169,20 @@ def _bandwidth(x_train: np.ndarray, y_train: np.ndarray) -> tuple[float, kr.Para
     fits = s.setdefault("learned_fits", {})
     if key not in fits:
         progress = st.progress(0.0, text="Training the width by SGD…")
+        live = st.empty()
+        losses: list[float] = []
 
         def report(step: int, steps: int, loss: float, h: float) -> None:
+            losses.append(loss)
             progress.progress(step / steps, text=f"step {step}/{steps}: loss {loss:.4f}, h {h:.4g}")
+            if step % 10 == 0:  # a redraw costs more than a step at small n
+                live.line_chart({"LOO loss (batch)": losses}, height=200)
 
         fits[key] = kr.fit_parametric(
             x_train, y_train, s.kernel, init_bandwidth=s.bandwidth, seed=s.seed, callback=report
         )
         progress.empty()
+        live.empty()
     return fits[key].bandwidth, fits[key]
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,10 +10,10 @@ import numpy as np
 
 from attention_viz import kernel_regression as kr
 from attention_viz.bench import machine, median_seconds
+from attention_viz.bench.app_server import running_app
 from attention_viz.data.regression import query_grid, sample
 
 SIZES = [(50, 50), (1_000, 1_000), (10_000, 1_000)]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(quick: bool = False) -> None:
@@ -61,44 +58,19 @@ def cold_start_to_heatmap() -> float | None:
         return None
     if not Path(chromium).is_file():
         return None
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=args)
         page = browser.new_page()
         start = time.perf_counter()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless=true",
-                f"--server.port={port}",
-                "--server.address=127.0.0.1",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         try:
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), 0.1).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            page.goto(f"http://127.0.0.1:{port}/kernel_regression")
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.js-plotly-plot')]"
-                ".some(p => p._fullData && p._fullData.some(t => t.type === 'heatmap'))",
-                timeout=60_000,
-            )
-            return time.perf_counter() - start
+            with running_app() as url:
+                page.goto(f"{url}/kernel_regression")
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.js-plotly-plot')]"
+                    ".some(p => p._fullData && p._fullData.some(t => t.type === 'heatmap'))",
+                    timeout=60_000,
+                )
+                return time.perf_counter() - start
         finally:
-            server.terminate()
-            server.wait(10)
             browser.close()

@@ -106,7 +106,7 @@ def test_calendar_check():
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * (data.MAX_INPUT_CHARS + 1)])
 def test_check_input_refuses_empty_and_too_long(text):
-    with pytest.raises(ValueError, match="empty|at most 40"):
+    with pytest.raises(ValueError, match=r"empty|at most 40"):
         data.check_input(text)
 
 

@@ -26,9 +26,9 @@ MAX_INPUT_CHARS = 40  # longest input a model reads; predict() refuses longer on
 OUTPUT_CHARS = 10  # "YYYY-MM-DD"
 FIELDS = ("year", "month", "day")
 # The field each output character comes from (None for the dashes).
-OUTPUT_FIELDS: tuple[str | None, ...] = ("year",) * 4 + (None,) + ("month",) * 2 + (None,) + (
-    "day",
-) * 2
+OUTPUT_FIELDS: tuple[str | None, ...] = (
+    ("year",) * 4 + (None,) + ("month",) * 2 + (None,) + ("day",) * 2
+)
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june",

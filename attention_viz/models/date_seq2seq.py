@@ -153,8 +153,9 @@ class DateSeq2Seq(nn.Module):
         device = self._device()
         target_in = torch.from_numpy(data.encode_targets([target])[:, :-1]).to(device)
         with torch.inference_mode():
-            logits, weights = self(torch.from_numpy(ids).to(device), torch.from_numpy(lens),
-                                   target_in)  # fmt: skip
+            logits, weights = self(
+                torch.from_numpy(ids).to(device), torch.from_numpy(lens), target_in
+            )
             probs = torch.softmax(logits, -1)
         return self._to_predictions([text], probs.argmax(-1), probs, weights, unknown, True)[0]
 
@@ -162,8 +163,9 @@ class DateSeq2Seq(nn.Module):
         ids, lens, unknown = data.encode_sources(texts, self.source_vocab)
         device = self._device()
         with torch.inference_mode():
-            out, probs, weights = self.generate(torch.from_numpy(ids).to(device),
-                                                torch.from_numpy(lens))  # fmt: skip
+            out, probs, weights = self.generate(
+                torch.from_numpy(ids).to(device), torch.from_numpy(lens)
+            )
         return self._to_predictions(texts, out, probs, weights, unknown, detail)
 
     def _to_predictions(self, texts, out, probs, weights, unknown, detail) -> list[Prediction]:
@@ -211,4 +213,3 @@ def build(checkpoint: Checkpoint) -> DateSeq2Seq:
 
 def count_parameters(model: nn.Module) -> int:
     return int(sum(p.numel() for p in model.parameters()))
-

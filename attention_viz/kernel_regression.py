@@ -84,31 +84,40 @@ def loo_curve(
     y_train: Sequence[float] | np.ndarray,
     bandwidths: Sequence[float] | np.ndarray,
     kernel: str = "gaussian",
+    max_queries: int | None = None,
+    seed: int = 0,
 ) -> LOOCurve:
     """Leave-one-out cross-validation error for many bandwidths at once.
 
     Each training point is predicted from all the others. Memory is bounded: bandwidths and
     query rows are taken in blocks of at most 2^24 weights, never C x N x N at once.
+
+    Args:
+        max_queries: estimate the error from this many randomly chosen held-out points
+            (each still predicted from all other N - 1); None uses all N.
     """
     keys, values, _ = _check_xy(x_train, y_train, x_train)
     if len(keys) < 2:
         raise ValueError("leave-one-out needs at least 2 training points")
-    hs = torch.as_tensor(np.asarray(bandwidths, dtype=np.float64), dtype=_DTYPE)
+    grid = np.asarray(bandwidths, dtype=np.float64)
+    hs = torch.as_tensor(grid, dtype=_DTYPE)
     for h in hs.tolist():
         _check_kernel(kernel, h)
     n = len(keys)
-    rows_per_block = max(1, min(n, _BLOCK // n))
+    held_out = torch.arange(n)
+    if max_queries is not None and max_queries < n:
+        held_out = torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:max_queries]
+    rows_per_block = max(1, min(len(held_out), _BLOCK // n))
     hs_per_block = max(1, _BLOCK // (rows_per_block * n))
     squared = torch.zeros(len(hs), dtype=torch.float64)
-    for r0 in range(0, n, rows_per_block):
-        rows = slice(r0, r0 + rows_per_block)
+    for rows in held_out.split(rows_per_block):
         distance = keys[rows, None] - keys[None, :]  # (R, N)
-        self_mask = _self_mask(r0, distance.shape)  # (R, N), True on each row's own key
+        self_mask = rows[:, None] == torch.arange(n)[None, :]  # (R, N), each row's own key
         for c0 in range(0, len(hs), hs_per_block):
             h = hs[c0 : c0 + hs_per_block, None, None]  # (C, 1, 1)
-            y_hat, _ = _pool(distance, values, kernel, h, self_mask, keep_distance=True)
+            y_hat, _ = _pool(distance, values, kernel, h, self_mask, keep_distance=True)  # (C, R)
             squared[c0 : c0 + len(h)] += ((y_hat - values[rows]) ** 2).sum(-1, dtype=torch.float64)
-    return LOOCurve(hs.double().numpy(), (squared / n).numpy())
+    return LOOCurve(grid, (squared / len(held_out)).numpy())
 
 
 @dataclass(frozen=True)
@@ -208,12 +217,6 @@ def _nearest_where_empty(
         gap = gap.masked_fill(exclude, float("inf"))
     nearest = F.one_hot(gap.argmin(-1), distance.shape[-1]).to(weights.dtype)  # (M, N)
     return torch.where(empty, nearest, weights)
-
-
-def _self_mask(first_row: int, shape: torch.Size) -> torch.Tensor:
-    """(R, N) bool, True where column index == first_row + row index."""
-    rows, cols = shape
-    return (torch.arange(rows)[:, None] + first_row) == torch.arange(cols)[None, :]
 
 
 def _vector(name: str, x: Sequence[float] | np.ndarray) -> torch.Tensor:

@@ -1,0 +1,83 @@
+"""Pieces every page uses: safe text, figures with export, CSV downloads, cached models."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from attention_viz.checkpoint import WeightsError
+from attention_viz.registry import load_model
+
+PRESENT_KEY = "present"  # app-wide presentation mode (large fonts), in the URL as ?present=1
+EXPORT_KEY = "export_format"  # image format of every chart's camera button
+BASE_FONT, PRESENT_FONT = 13, 22
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def md_escape(text: str) -> str:
+    """User text made literal inside Streamlit markdown (no emphasis, links, HTML, LaTeX, emoji)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = None) -> None:
+    """Draw a plotly figure with the app's fonts and an export button in its toolbar."""
+    font = PRESENT_FONT if presenting() else BASE_FONT
+    fig.update_layout(font={"size": font}, hoverlabel={"font": {"size": font}})
+    if height:
+        fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": st.session_state.get(EXPORT_KEY, "png"),
+            "filename": filename,
+            "scale": 2,
+        },
+    }
+    st.plotly_chart(fig, key=key, config=config, width="stretch")
+
+
+def csv_table(header: Iterable[str], rows: np.ndarray, row_labels: Iterable[str]) -> str:
+    """A CSV with a header line and one labelled line per row of `rows`."""
+    lines = [",".join(_csv_cell(h) for h in header)]
+    for label, row in zip(row_labels, rows, strict=True):
+        lines.append(",".join([_csv_cell(label), *(f"{v:.6g}" for v in row)]))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(value: str) -> str:
+    value = str(value)
+    if value[:1] in ("=", "+", "-", "@"):  # a spreadsheet would run it as a formula
+        value = "'" + value
+    if any(c in value for c in ',"\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+@st.cache_resource(show_spinner="Loading model…")
+def _cached_model(name: str):
+    return load_model(name)
+
+
+def model_or_message(name: str):
+    """The shared model, or None after showing why it could not be loaded."""
+    try:
+        return _cached_model(name)
+    except WeightsError as e:
+        st.error(md_escape(str(e)))
+    except KeyError as e:
+        st.error(md_escape(str(e.args[0] if e.args else e)))
+    return None
+
+
+def show_warnings(warnings: Iterable[str]) -> None:
+    for w in warnings:
+        st.warning(md_escape(w), icon="⚠️")

@@ -1,0 +1,205 @@
+"""The home and kernel-regression pages under Streamlit's AppTest."""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+KERNEL_PAGE = "attention_viz/ui/kernel_regression.py"  # as app.py names it
+
+
+def kernel_page(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / KERNEL_PAGE), default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def heatmap(at: AppTest) -> np.ndarray:
+    """The heatmap's weights, (T_q, T_k)."""
+    (trace,) = [t for c in charts(at) for t in c["data"] if t["type"] == "heatmap"]
+    return array(trace["z"])
+
+
+def array(value) -> np.ndarray:
+    """A plotly data array: plain list, or {dtype, bdata (base64), shape} as plotly 7 sends it."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
+        return flat.reshape(shape)
+    return np.asarray(value)
+
+
+def shown(markdown: str) -> str:
+    """What a user reads: markdown backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_home_explains_attention_and_links_the_pages():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert_clean(at)
+    text = " ".join(m.value for m in at.markdown)
+    for word in ("query", "key", "value", "Attention pooling"):
+        assert word in text
+    assert at.get("page_link"), "the home page links to the model pages"
+    assert at.toggle(key="present").value is False
+
+
+def test_router_reaches_the_kernel_page():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(KERNEL_PAGE).run()
+    assert_clean(at)
+    assert at.title[0].value.startswith("Nadaraya")
+
+
+def test_default_page_draws_fit_heatmap_error_and_loo():
+    at = kernel_page()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 4
+    z = heatmap(at)
+    assert z.shape == (100, 50)  # 100 queries x 50 keys
+    np.testing.assert_allclose(z.sum(1), 1.0, atol=1e-4)
+    assert any("h = 0.5" in latex.value for latex in at.latex)
+
+
+def test_bandwidth_change_changes_the_chart_data_and_the_url():
+    at = kernel_page()
+    before = heatmap(at)
+    fit_before = array(charts(at)[0]["data"][1]["y"])
+    at.select_slider(key="bandwidth").set_value(2.0).run()
+    assert_clean(at)
+    after = heatmap(at)
+    assert not np.allclose(after, before)
+    assert not np.allclose(array(charts(at)[0]["data"][1]["y"]), fit_before)  # the fit moved
+    assert after.max() < before.max()  # a wider kernel spreads the weight
+    assert at.query_params["bandwidth"] == "2"
+    assert any("h = 2" in latex.value for latex in at.latex)
+
+
+def test_url_restores_every_control():
+    at = kernel_page(
+        function="chirp",
+        n_train="200",
+        noise="0.25",
+        seed="7",
+        n_query="50",
+        pooling="kernel",
+        kernel="laplace",
+        bandwidth="0.3",
+        query="1.5",
+    )
+    assert_clean(at)
+    assert at.selectbox(key="function").value == "chirp"
+    assert at.select_slider(key="n_train").value == 200
+    assert at.slider(key="noise").value == 0.25
+    assert at.number_input(key="seed").value == 7
+    assert at.selectbox(key="kernel").value == "laplace"
+    assert at.select_slider(key="bandwidth").value == 0.3
+    assert at.slider(key="query").value == 1.5
+    assert not at.warning
+    assert heatmap(at).shape == (50, 200)
+
+
+def test_off_grid_bandwidth_snaps_to_the_nearest_slider_value():
+    at = kernel_page(bandwidth="0.33")
+    assert at.select_slider(key="bandwidth").value == 0.3
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "default"),
+    [
+        ("bandwidth", "abc", 0.5),
+        ("bandwidth", "1e9", 0.5),
+        ("n_train", "-5", 50),
+        ("kernel", "cosine", "gaussian"),
+        ("noise", "nan", 0.5),
+        ("seed", "1.5", 0),
+    ],
+)
+def test_bad_url_value_falls_back_with_a_visible_warning(key, value, default):
+    at = kernel_page(**{key: value})
+    assert_clean(at)
+    assert len(at.warning) == 1
+    assert f"URL parameter {key}=" in shown(at.warning[0].value)
+    assert st_value(at, key) == default
+    assert len(at.get("plotly_chart")) == 4  # the page still works
+
+
+def st_value(at: AppTest, key: str):
+    return at.session_state[key]
+
+
+def test_html_and_markdown_in_the_url_are_shown_as_text():
+    at = kernel_page(kernel="<img src=x onerror=alert(1)>**bold**[link](http://x)")
+    warning = at.warning[0].value
+    # Every markdown/HTML character is backslash-escaped, so Streamlit shows it literally.
+    assert r"\<img src=x onerror=alert\(1\)\>\*\*bold\*\*\[lin" in warning
+    assert "<img src=x onerror=alert(1)>**bold**[lin" in shown(warning)
+
+
+def test_huge_url_value_is_cut_in_the_warning():
+    at = kernel_page(function="x" * 10_000)
+    assert len(at.warning[0].value) < 400
+
+
+def test_large_n_bins_the_heatmap_and_says_so():
+    at = kernel_page(n_train="10000", n_query="1000")
+    assert_clean(at)
+    z = heatmap(at)
+    assert z.shape == (200, 200)
+    np.testing.assert_allclose(z.sum(1), 1.0, atol=1e-3)
+    assert any("reduced to at most 200×200" in i.value for i in at.info)
+    assert any("Estimated from 1,000 held-out points" in c.value for c in at.caption)
+
+
+def test_average_pooling_is_flat():
+    at = kernel_page(pooling="average")
+    assert_clean(at)
+    z = heatmap(at)
+    assert z.max() == pytest.approx(z.min())
+
+
+def test_learned_width_trains_and_shows_its_curve():
+    at = kernel_page(pooling="learned", bandwidth="3")
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 5  # + the training curve
+    learned = [m for m in at.metric if m.label == "learned h"]
+    assert learned and float(learned[0].value) < 1.0  # pulled down from 3 towards the LOO best
+
+
+def test_boxcar_learned_width_gives_a_message_not_a_traceback():
+    at = kernel_page(pooling="learned", kernel="boxcar")
+    assert not at.exception
+    assert "no gradient" in at.error[0].value
+
+
+def test_weights_download_matches_the_heatmap():
+    at = kernel_page(n_train="20", n_query="20")
+    (button,) = at.get("download_button")
+    assert "Download the weights" in button.proto.label
+
+
+def test_presentation_mode_and_bad_sidebar_param():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["present"] = "1"
+    at.query_params["export_format"] = "gif"
+    at.run()
+    assert at.toggle(key="present").value is True
+    assert any("export_format" in shown(w.value) for w in at.warning)
+    assert at.radio(key="export_format").value == "png"

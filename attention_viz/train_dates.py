@@ -9,6 +9,7 @@ Seeds fix everything: the same command writes the same weights on the same machi
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -20,7 +21,7 @@ import torch.nn.functional as F
 
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.data import dates as data
-from attention_viz.device import configure_threads
+from attention_viz.device import THREADS_ENV, configure_threads
 from attention_viz.eval_dates import exact_match, full_report
 from attention_viz.models.date_seq2seq import DateSeq2Seq, DateSeq2SeqConfig, count_parameters
 
@@ -139,8 +140,16 @@ def _snapshot_attention(model: DateSeq2Seq, snaps: list[data.Example]) -> list |
 
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
-    """Registry entry: train model `name` and write `stem`.safetensors/.json."""
-    configure_threads()
+    """Registry entry: train model `name` and write `stem`.safetensors/.json.
+
+    Runs on one CPU thread unless ATTENTION_VIZ_THREADS says otherwise: these LSTMs are too
+    small to gain from a second thread, and one thread neither slows to a crawl when other
+    processes share the cores nor changes the weights with the core count.
+    """
+    if os.environ.get(THREADS_ENV):
+        configure_threads()
+    else:
+        torch.set_num_threads(1)
     model_config = DateSeq2SeqConfig(decoder=DECODER_OF[name])
     train_config = QUICK if quick else TrainConfig()
     print(f"training {name} ({'quick' if quick else 'full'} run, seed {seed})")

@@ -37,10 +37,17 @@ def run(quick: bool = False) -> dict:
 
 
 def time_to_99() -> float | None:
-    """Train date-attention from scratch (the shipped recipe, seed 0) until 99% val exact match."""
+    """Train date-attention from scratch (the shipped recipe, seed 0) until 99% val exact match.
+
+    One thread, as `python -m attention_viz train` uses.
+    """
+    import torch
+
     from attention_viz.models.date_seq2seq import DateSeq2SeqConfig
     from attention_viz.train_dates import TrainConfig, train_model
 
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     start = time.perf_counter()
     _, history = train_model(
         DateSeq2SeqConfig(decoder="attention"),
@@ -50,6 +57,7 @@ def time_to_99() -> float | None:
         stop_at=0.99,
     )
     wall = time.perf_counter() - start
+    torch.set_num_threads(threads)
     reached = history[-1]["val_accuracy"] >= 0.99
     seconds = history[-1]["train_seconds"]
     print(

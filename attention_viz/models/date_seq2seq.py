@@ -70,6 +70,7 @@ class DateSeq2Seq(nn.Module):
         super().__init__()
         self.config = config
         self.source_vocab = tuple(source_vocab)
+        self.training_record: dict = {}  # filled by build(): history, metrics, snapshot inputs
         self.encoder = Encoder(config.source_vocab_size, config.embed_size, config.hidden_size)
         self.decoder = make_decoder(
             config.decoder,
@@ -208,6 +209,8 @@ def build(checkpoint: Checkpoint) -> DateSeq2Seq:
     config = DateSeq2SeqConfig(**checkpoint.config)
     model = DateSeq2Seq(config, checkpoint.meta["vocab"]["source"])
     model.load_state_dict(checkpoint.state_dict)
+    # How it was trained (learning curve, per-epoch attention, test metrics), for the page.
+    model.training_record = {k: v for k, v in checkpoint.meta.items() if k != "vocab"}
     return model
 
 

@@ -14,6 +14,12 @@ PAGES = [
         icon=":material/scatter_plot:",
         url_path="kernel_regression",
     ),
+    st.Page(
+        "attention_viz/ui/dates.py",
+        title="Date conversion",
+        icon=":material/calendar_month:",
+        url_path="dates",
+    ),
 ]
 
 

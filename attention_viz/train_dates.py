@@ -36,8 +36,8 @@ DECODER_OF = {
 
 @dataclass
 class TrainConfig:
-    epochs: int = 8  # passes over freshly generated training examples
-    examples_per_epoch: int = 40_000  # from the 80% of dates in the training split
+    epochs: int = 12  # passes over freshly generated training examples
+    examples_per_epoch: int = 50_000  # from the 80% of dates in the training split
     batch_size: int = 256  # large batches: fewer, fatter LSTM calls on 2 cores
     learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 2% of it by the end
     grad_clip: float = 1.0  # LSTMs occasionally spike early on

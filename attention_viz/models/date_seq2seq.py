@@ -37,17 +37,26 @@ class DateSeq2SeqConfig:
     embed_size: int = 32  # D: character embedding size
     hidden_size: int = 64  # H: encoder and decoder LSTM size (64 keeps weights ~100-200 KB)
     score_hidden: int = 64  # hidden size of the additive score (additive decoder only)
+    # Two directions of H/2 each (same state size H): the state at "3" in "May 3," then knows
+    # the day ends there, so the "0" of "03" can be read at the day itself. The book's
+    # one-direction encoder (False) attends to the comma after it instead.
+    bidirectional: bool = True
     max_input_chars: int = data.MAX_INPUT_CHARS  # longer inputs are refused
     output_chars: int = data.OUTPUT_CHARS  # YYYY-MM-DD
 
 
 class Encoder(nn.Module):
-    """Embedding + LSTM over the input characters; padding does not reach the final state."""
+    """Embedding + LSTM over the input characters; padding does not reach the final state.
 
-    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int):
+    Bidirectional: H/2 per direction; states and final (h, c) concatenate the two, so the
+    decoders see size H either way.
+    """
+
+    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, bidirectional: bool):
         super().__init__()
         self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=0)
-        self.lstm = nn.LSTM(embed_size, hidden_size, batch_first=True)
+        size = hidden_size // 2 if bidirectional else hidden_size
+        self.lstm = nn.LSTM(embed_size, size, batch_first=True, bidirectional=bidirectional)
 
     def forward(self, source: torch.Tensor, valid_lens: torch.Tensor) -> EncoderOutput:
         """source: (B, T_k) ids, right-padded; valid_lens: (B,) on the CPU."""
@@ -59,8 +68,10 @@ class Encoder(nn.Module):
             packed = pack_padded_sequence(x, valid_lens, batch_first=True, enforce_sorted=False)
             states, final = self.lstm(packed)
             states, _ = pad_packed_sequence(states, batch_first=True, total_length=T_k)
+        if self.lstm.bidirectional:  # (2, B, H/2) forward and backward -> (1, B, H)
+            final = tuple(torch.cat([x[0], x[1]], dim=-1).unsqueeze(0) for x in final)
         mask = torch.arange(T_k, device=source.device) < valid_lens.to(source.device)[:, None]
-        return EncoderOutput(states, mask, final)  # mask: (B, T_k)
+        return EncoderOutput(states, mask, final)  # states: (B, T_k, H), mask: (B, T_k)
 
 
 class DateSeq2Seq(nn.Module):
@@ -71,7 +82,9 @@ class DateSeq2Seq(nn.Module):
         self.config = config
         self.source_vocab = tuple(source_vocab)
         self.training_record: dict = {}  # filled by build(): history, metrics, snapshot inputs
-        self.encoder = Encoder(config.source_vocab_size, config.embed_size, config.hidden_size)
+        self.encoder = Encoder(
+            config.source_vocab_size, config.embed_size, config.hidden_size, config.bidirectional
+        )
         self.decoder = make_decoder(
             config.decoder,
             config.target_vocab_size,

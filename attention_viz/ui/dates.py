@@ -96,8 +96,9 @@ def _input_controls() -> None:
         )
     e = data.generate(1, "test", random.randrange(2**31))[0]
     buttons[-1].button(
-        "🎲 random date",
+        "random date",
         key="random",
+        icon=":material/casino:",
         on_click=_set_text,
         args=(e.text, e.target),
         width="stretch",
@@ -108,9 +109,9 @@ def _output(p: Prediction, gold: data.Example | None) -> None:
     c = st.columns([2, 2, 2, 3])
     c[0].metric("Output", p.text)
     if p.extra["valid_date"]:
-        c[1].success("Calendar check: a real date", icon="✅")
+        c[1].success("Calendar check: a real date", icon=":material/check_circle:")
     else:
-        c[1].error("Calendar check: **not a real date**", icon="❌")
+        c[1].error("Calendar check: **not a real date**", icon=":material/error:")
     c[2].metric("Confidence (weakest step)", f"{p.extra['confidence']:.1%}")
     if gold is not None:
         verdict = "right" if gold.target == p.text else f"wrong (gold {gold.target})"
@@ -120,7 +121,7 @@ def _output(p: Prediction, gold: data.Example | None) -> None:
             "Not in one of the generator's formats, so no gold date or field spans are known."
         )
     if p.extra.get("warning"):
-        st.warning(md_escape(p.extra["warning"]), icon="⚠️")
+        st.warning(md_escape(p.extra["warning"]), icon=":material/warning:")
 
 
 def _heatmap(p: Prediction, gold: data.Example | None) -> None:
@@ -138,7 +139,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
         st.toggle("Outline the gold field spans", key="gold", disabled=gold is None)
         cells = inspect.gold_cells(gold) if gold is not None and s.gold else None
         fig = plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens, cells)
-        show_figure(fig, "heatmap", f"{s.model}_attention", height=420)
+        show_figure(fig, "fig_heatmap", f"{s.model}_attention", height=420)
         header = ["output \\ input", *(f"{i}:{t}" for i, t in enumerate(p.source_tokens))]
         labels = [f"{i}:{t}" for i, t in enumerate(p.target_tokens)]
         st.download_button(
@@ -155,7 +156,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
         max_bits = float(np.log2(max(len(p.source_tokens), 2)))
         show_figure(
             plots.entropy_figure(entropy, p.target_tokens, max_bits),
-            "entropy",
+            "fig_entropy",
             f"{s.model}_entropy",
             height=420,
         )

@@ -65,7 +65,7 @@ def step_through(p: Prediction, gold: data.Example | None) -> None:
         span = gold.output_spans()[t - 1] if gold is not None else None
         show_figure(
             plots.step_figure(p.attention[t - 1], p.source_tokens, span),
-            "step",
+            "fig_step",
             f"step_{t}_attention",
             height=260,
         )
@@ -116,7 +116,7 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
                 list(cmp.forced.text),
                 title="attention under teacher forcing",
             ),
-            "forced_heatmap",
+            "fig_forced",
             f"{name}_teacher_forced",
             height=360,
         )
@@ -164,7 +164,7 @@ def epoch_scrubber() -> None:
             inspect.gold_cells(example),
             title=title,
         ),
-        "epoch_heatmap",
+        "fig_epoch",
         f"{name}_epoch_{r['epoch']}",
         height=380,
     )
@@ -185,14 +185,14 @@ def comparison(text: str | None) -> None:
         st.markdown("**Learning curves** (validation exact match after each epoch)")
         show_figure(
             plots.learning_curves({n: r["history"] for n, r in records.items()}),
-            "curves",
+            "fig_curves",
             "date_learning_curves",
             height=320,
         )
     with right:
         st.markdown("**Accuracy by input length** (fresh test dates)")
         by_length = {n: r["metrics"]["by_length"] for n, r in records.items()}
-        show_figure(plots.accuracy_by_length(by_length), "by_length", "date_by_length", 320)
+        show_figure(plots.accuracy_by_length(by_length), "fig_by_length", "date_by_length", 320)
     st.dataframe(
         pd.DataFrame(
             {
@@ -220,7 +220,7 @@ def comparison(text: str | None) -> None:
     st.selectbox("Second model, beside the first", names, key="compare")
     _sync()
     cols = st.columns(2)
-    for col, name in zip(cols, (s.model, s.compare), strict=True):
+    for side, (col, name) in enumerate(zip(cols, (s.model, s.compare), strict=True)):
         with col:
             p = model_or_message(name).predict(text)
             st.markdown(f"**{name}** → `{p.text}`")
@@ -229,7 +229,7 @@ def comparison(text: str | None) -> None:
             else:
                 show_figure(
                     plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens),
-                    f"side_{name}",
+                    f"fig_side_{side}",
                     f"{name}_attention",
                     height=340,
                 )

@@ -66,8 +66,9 @@ def train_model(
     time-to-99%); the schedule is still the full run's, so the run is the same up to there.
 
     Each record: epoch, loss, val_accuracy, train_seconds (cumulative; data generation and
-    optimisation, not validation), wall_seconds (cumulative, everything), attention (for each
-    snapshot input, its (10, len) weights rounded to 3 decimals; None without attention).
+    optimisation, not validation), wall_seconds (cumulative, everything), outputs (the
+    decodings of the snapshot inputs) and attention (for each snapshot input, its (10, len)
+    weights rounded to 3 decimals; None without attention).
     """
     torch.manual_seed(seed)
     model = DateSeq2Seq(model_config, data.SOURCE_VOCAB)
@@ -98,7 +99,7 @@ def train_model(
             "val_accuracy": round(accuracy, 5),
             "train_seconds": round(train_seconds, 2),
             "wall_seconds": round(time.perf_counter() - wall_start, 2),
-            "attention": _snapshot_attention(model, snaps),
+            **_snapshot(model, snaps),
         }
         history.append(record)
         log(
@@ -133,10 +134,11 @@ def _step(model, optimizer, batch, grad_clip: float) -> float:
     return loss.item()
 
 
-def _snapshot_attention(model: DateSeq2Seq, snaps: list[data.Example]) -> list | None:
-    if not model.has_attention:
-        return None
-    return [np.round(p.attention, 3).tolist() for p in model.predict_batch([e.text for e in snaps])]
+def _snapshot(model: DateSeq2Seq, snaps: list[data.Example]) -> dict:
+    """The model's outputs for the snapshot inputs, and their attention (None without)."""
+    preds = model.predict_batch([e.text for e in snaps])
+    attention = [np.round(p.attention, 3).tolist() for p in preds] if model.has_attention else None
+    return {"outputs": [p.text for p in preds], "attention": attention}
 
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:

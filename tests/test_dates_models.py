@@ -163,4 +163,5 @@ def test_training_loop_records_history_and_snapshots():
     _, history = train_model(config, train, seed=0, log=lambda s: None)
     assert [r["epoch"] for r in history] == [1, 2]
     assert len(history[-1]["attention"]) == train.snapshot_inputs
+    assert all(len(o) == 10 for o in history[-1]["outputs"])
     assert history[-1]["loss"] < history[0]["loss"]

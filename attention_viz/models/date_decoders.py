@@ -27,7 +27,7 @@ DECODERS = ("baseline", "peeky", "attention", "additive")
 
 class EncoderOutput(NamedTuple):
     states: torch.Tensor  # (B, T_k, H) hidden state at every input character
-    mask: torch.Tensor  # (B, T_k) bool, True at real characters (False at padding)
+    mask: torch.Tensor | None  # (B, T_k) bool, True at real characters; None if no padding
     final: tuple[torch.Tensor, torch.Tensor]  # (h, c), each (1, B, H): state after the last char
 
 
@@ -35,6 +35,25 @@ class DecoderStep(NamedTuple):
     logits: torch.Tensor  # (B, T_q, V)
     state: tuple[torch.Tensor, torch.Tensor]  # (h, c), each (1, B, H)
     weights: torch.Tensor | None  # (B, T_q, T_k) attention weights; None without attention
+
+
+def run_lstm(
+    lstm: nn.LSTM, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
+) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+    """A one-layer LSTM over x (B, T_q, D) from state (h, c), each (1, B, H).
+
+    One step (T_q = 1, free running) calls the fused cell directly: the same arithmetic
+    without nn.LSTM's per-call checks, which cost more than the step itself at this size.
+    Returns:
+        (h at every step (B, T_q, H), final (h, c)).
+    """
+    if x.shape[1] != 1:
+        return lstm(x, state)
+    h, c = torch.lstm_cell(
+        x[:, 0], (state[0][0], state[1][0]),
+        lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0,
+    )  # fmt: skip
+    return h.unsqueeze(1), (h.unsqueeze(0), c.unsqueeze(0))  # (B, 1, H), ((1, B, H), (1, B, H))
 
 
 class BaselineDecoder(nn.Module):
@@ -48,7 +67,7 @@ class BaselineDecoder(nn.Module):
 
     def forward(self, prev: torch.Tensor, enc: EncoderOutput, state) -> DecoderStep:
         """prev: (B, T_q) previous output ids; state: (h, c) or None (start from enc.final)."""
-        h, state = self.lstm(self.embed(prev), state or enc.final)  # (B, T_q, H)
+        h, state = run_lstm(self.lstm, self.embed(prev), state or enc.final)  # (B, T_q, H)
         return DecoderStep(self.out(h), state, None)
 
 
@@ -64,7 +83,8 @@ class PeekyDecoder(nn.Module):
     def forward(self, prev: torch.Tensor, enc: EncoderOutput, state) -> DecoderStep:
         x = self.embed(prev)  # (B, T_q, D)
         context = enc.final[0][-1].unsqueeze(1).expand(-1, x.shape[1], -1)  # (B, T_q, H)
-        h, state = self.lstm(torch.cat([x, context], dim=-1), state or enc.final)  # (B, T_q, H)
+        x = torch.cat([x, context], dim=-1)  # (B, T_q, D + H)
+        h, state = run_lstm(self.lstm, x, state or enc.final)  # (B, T_q, H)
         return DecoderStep(self.out(torch.cat([h, context], dim=-1)), state, None)
 
 
@@ -87,11 +107,11 @@ class AttentionDecoder(nn.Module):
         self.out = nn.Linear(2 * hidden_size, vocab_size)
 
     def forward(self, prev: torch.Tensor, enc: EncoderOutput, state) -> DecoderStep:
-        h, state = self.lstm(self.embed(prev), state or enc.final)  # (B, T_q, H)
+        h, state = run_lstm(self.lstm, self.embed(prev), state or enc.final)  # (B, T_q, H)
         # dot: (B, T_q, H) @ (B, H, T_k); additive: tanh over (B, T_q, T_k, H) -> (B, T_q, T_k)
         score = self.score or dot_scores
         scores = score(h, enc.states)  # (B, T_q, T_k)
-        mask = enc.mask.unsqueeze(1)  # (B, 1, T_k): padding gets weight 0
+        mask = None if enc.mask is None else enc.mask.unsqueeze(1)  # (B, 1, T_k): pads get 0
         context, weights = attention_pool(scores, enc.states, mask)  # (B, T_q, H), (B, T_q, T_k)
         return DecoderStep(self.out(torch.cat([context, h], dim=-1)), state, weights)
 

@@ -62,7 +62,8 @@ class Encoder(nn.Module):
         """source: (B, T_k) ids, right-padded; valid_lens: (B,) on the CPU."""
         x = self.embed(source)  # (B, T_k, D)
         T_k = source.shape[1]
-        if bool((valid_lens == T_k).all()):  # nothing padded (e.g. one input): skip packing
+        padded = not bool((valid_lens == T_k).all())
+        if not padded:  # e.g. a single input: no packing, no mask
             states, final = self.lstm(x)  # (B, T_k, H)
         else:
             packed = pack_padded_sequence(x, valid_lens, batch_first=True, enforce_sorted=False)
@@ -70,7 +71,9 @@ class Encoder(nn.Module):
             states, _ = pad_packed_sequence(states, batch_first=True, total_length=T_k)
         if self.lstm.bidirectional:  # (2, B, H/2) forward and backward -> (1, B, H)
             final = tuple(torch.cat([x[0], x[1]], dim=-1).unsqueeze(0) for x in final)
-        mask = torch.arange(T_k, device=source.device) < valid_lens.to(source.device)[:, None]
+        mask = None
+        if padded:
+            mask = torch.arange(T_k, device=source.device) < valid_lens.to(source.device)[:, None]
         return EncoderOutput(states, mask, final)  # states: (B, T_k, H), mask: (B, T_k)
 
 
@@ -123,17 +126,17 @@ class DateSeq2Seq(nn.Module):
         enc = self.encoder(source, valid_lens)
         B = source.shape[0]
         prev = torch.full((B, 1), data.TARGET_VOCAB.index(data.START), device=source.device)
-        state, ids, probs, weights = None, [], [], []
+        state, ids, logits, weights = None, [], [], []
         for _ in range(self.config.output_chars):
             step = self.decoder(prev, enc, state)  # logits (B, 1, V)
             state = step.state
             prev = step.logits.argmax(-1)  # (B, 1)
             ids.append(prev)
-            probs.append(torch.softmax(step.logits, -1))
+            logits.append(step.logits)
             if step.weights is not None:
                 weights.append(step.weights)  # (B, 1, T_k)
         attention = torch.cat(weights, dim=1) if weights else None  # (B, T_q, T_k)
-        return torch.cat(ids, dim=1), torch.cat(probs, dim=1), attention
+        return torch.cat(ids, dim=1), torch.softmax(torch.cat(logits, dim=1), -1), attention
 
     # --- text in, Predictions out ---
 

@@ -69,11 +69,17 @@ def _set_text(text: str, expected: str = "") -> None:
     st.session_state.expected = expected
 
 
+def _clear_expected() -> None:
+    """A typed date has no known target (unless it parses); an old example's must go."""
+    st.session_state.expected = ""
+
+
 def _input_controls() -> None:
     c = st.columns([4, 2])
     c[0].text_input(
         "A date, in any format",
         key="text",
+        on_change=_clear_expected,
         help=f"At most {data.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
     )
     c[1].selectbox(

@@ -160,7 +160,7 @@ def epoch_scrubber() -> None:
         plots.date_heatmap(
             weights,
             list(snap["text"]),
-            list(snap["target"]),
+            list(r.get("outputs", [snap["target"]] * len(snaps))[s.snap - 1]),
             inspect.gold_cells(example),
             title=title,
         ),
@@ -169,8 +169,9 @@ def epoch_scrubber() -> None:
         height=380,
     )
     st.caption(
-        "Rows are the gold output characters (the maps were recorded with the decoder's own "
-        "outputs, which early on may differ). Outlined cells are the gold field spans."
+        f"Rows are what the model wrote after epoch {r['epoch']} (gold: {snap['target']}); "
+        "outlined cells are the gold field spans. The example dates are test dates, never "
+        "trained on."
     )
 
 

@@ -50,7 +50,7 @@ QUICK = TrainConfig(epochs=2, examples_per_epoch=3_000, val_examples=300)
 
 def snapshot_examples(n: int) -> list[data.Example]:
     """Fixed test-split inputs, one per format family, for the per-epoch attention maps."""
-    return [data.example_of_family(f, seed=11) for f in data.FAMILIES][:n]
+    return [data.example_of_family(f, seed=11 + i) for i, f in enumerate(data.FAMILIES)][:n]
 
 
 def train_model(

@@ -91,7 +91,7 @@ def _input_controls() -> None:
     st.caption("Examples (one per format family, dates the models never saw in training):")
     buttons = st.columns(len(data.FAMILIES) + 1)
     for i, family in enumerate(data.FAMILIES):
-        e = data.example_of_family(family, seed=3)
+        e = data.example_of_family(family, seed=3 + i)
         buttons[i].button(
             family,
             key=f"example_{i}",

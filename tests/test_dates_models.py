@@ -165,3 +165,23 @@ def test_training_loop_records_history_and_snapshots():
     assert len(history[-1]["attention"]) == train.snapshot_inputs
     assert all(len(o) == 10 for o in history[-1]["outputs"])
     assert history[-1]["loss"] < history[0]["loss"]
+
+
+def test_uploads_are_read_as_text_or_refused():
+    from attention_viz.inspect_dates import MAX_UPLOAD_BYTES, lines_from_upload, rows_to_csv
+
+    assert lines_from_upload(b"May 3, 1999\n2/10/93\n", "a.txt") == ["May 3, 1999", "2/10/93"]
+    assert lines_from_upload(b'"May 3, 1999",x\n2/10/93,y\n', "a.csv") == ["May 3, 1999", "2/10/93"]
+    with pytest.raises(ValueError, match="binary"):
+        lines_from_upload(b"\x89PNG\r\n\x1a\n\x00\x00", "photo.txt")
+    with pytest.raises(ValueError, match="UTF-8"):
+        lines_from_upload(b"caf\xe9", "latin1.txt")
+    with pytest.raises(ValueError, match="limited to"):
+        lines_from_upload(b"1/1/00\n" * (MAX_UPLOAD_BYTES // 7 + 1), "big.txt")
+    rows = convert_lines(model("baseline"), ["=1+1"])
+    assert "'=1+1" in rows_to_csv(rows)  # a spreadsheet will not run it
+
+
+def test_too_many_batch_lines_name_the_limit():
+    with pytest.raises(ValueError, match="at most 1,000"):
+        convert_lines(model("baseline"), ["1/1/00"] * 1001)

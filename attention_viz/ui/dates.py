@@ -39,7 +39,8 @@ def main() -> None:
         "A character-level encoder–decoder (the attention chapter of *Deep Learning from "
         "Scratch 2*) rewrites a date typed in any of 25 human formats as ISO YYYY-MM-DD. Each "
         "output character is a **query**; the encoder's states at the input characters are "
-        "the **keys** and **values**."
+        "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
+        "so the state at a digit already knows where its field ends."
     )
     show_warnings(url_state.restore(sections.PARAMS))
     if any(model_or_message(m) is None for m in list_models("dates")):

@@ -32,7 +32,7 @@ def test_date_page_converts_typed_input_and_steps(page, app_url):
     assert exceptions_on(page) == []
     assert page.evaluate(OUTPUT) == "1984-09-25"
 
-    box = page.get_by_label("A date, in any format")
+    box = page.get_by_role("textbox", name="A date, in any format")
     box.fill("25 sept 1984")
     box.press("Enter")
     page.wait_for_function(f"() => ({HEATMAP_ROWS})()?.[1] === 12", timeout=60_000)
@@ -55,7 +55,7 @@ def test_date_page_refuses_bad_input_without_a_traceback(page, app_url):
     wait_for_app(page)
     page.wait_for_selector("text=at most 40 characters", timeout=60_000)
     assert exceptions_on(page) == []
-    box = page.get_by_label("A date, in any format")
+    box = page.get_by_role("textbox", name="A date, in any format")
     box.fill("<script>alert(1)</script>")
     box.press("Enter")
     page.wait_for_selector("text=outside the model's vocabulary", timeout=60_000)

@@ -20,6 +20,12 @@ PAGES = [
         icon=":material/calendar_month:",
         url_path="dates",
     ),
+    st.Page(
+        "attention_viz/ui/translation.py",
+        title="Translation",
+        icon=":material/translate:",
+        url_path="translation",
+    ),
 ]
 
 

@@ -31,6 +31,11 @@ def heatmap(at: AppTest) -> np.ndarray:
     return array(trace["z"])
 
 
+def prediction(at: AppTest) -> np.ndarray:
+    (trace,) = [t for t in charts(at)[0]["data"] if t.get("name") == "prediction"]
+    return array(trace["y"])
+
+
 def array(value) -> np.ndarray:
     """A plotly data array: plain list, or {dtype, bdata (base64), shape} as plotly 7 sends it."""
     if isinstance(value, dict):
@@ -80,12 +85,12 @@ def test_default_page_draws_fit_heatmap_error_and_loo():
 def test_bandwidth_change_changes_the_chart_data_and_the_url():
     at = kernel_page()
     before = heatmap(at)
-    fit_before = array(charts(at)[0]["data"][1]["y"])
+    fit_before = prediction(at)
     at.select_slider(key="bandwidth").set_value(2.0).run()
     assert_clean(at)
     after = heatmap(at)
     assert not np.allclose(after, before)
-    assert not np.allclose(array(charts(at)[0]["data"][1]["y"]), fit_before)  # the fit moved
+    assert not np.allclose(prediction(at), fit_before)  # the fit moved too
     assert after.max() < before.max()  # a wider kernel spreads the weight
     assert at.query_params["bandwidth"] == "2"
     assert any("h = 2" in latex.value for latex in at.latex)
@@ -189,10 +194,20 @@ def test_boxcar_learned_width_gives_a_message_not_a_traceback():
     assert "no gradient" in at.error[0].value
 
 
-def test_weights_download_matches_the_heatmap():
+def test_weights_download_offers_the_full_matrix_or_the_binned_one():
+    (button,) = kernel_page(n_train="20", n_query="20").get("download_button")
+    assert button.proto.label == "Download the weights (CSV)"
+    (button,) = kernel_page(n_train="10000", n_query="1000").get("download_button")
+    assert button.proto.label == "Download the binned weights shown (CSV)"
+
+
+def test_heatmap_axes_are_the_sorted_inputs_with_hover():
     at = kernel_page(n_train="20", n_query="20")
-    (button,) = at.get("download_button")
-    assert "Download the weights" in button.proto.label
+    (trace,) = [t for c in charts(at) for t in c["data"] if t["type"] == "heatmap"]
+    x, y = array(trace["x"]), array(trace["y"])
+    assert len(x) == 20 and (np.diff(x) >= 0).all() and (np.diff(y) > 0).all()
+    assert "query x" in trace["hovertemplate"] and "key x" in trace["hovertemplate"]
+    assert "weight" in trace["hovertemplate"]
 
 
 def test_presentation_mode_and_bad_sidebar_param():

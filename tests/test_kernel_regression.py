@@ -176,3 +176,10 @@ def test_binning_keeps_rows_summing_to_one():
     assert rows[0] == 0 and rows[-1] == 567 and cols[-1] == 1234
     small, *_ = bin_weights(w[:5, :7] / w[:5, :7].sum(1, keepdims=True), 200, 200)
     assert small.shape == (5, 7)
+
+
+def test_csv_table_quotes_and_defuses_formulas():
+    from attention_viz.ui.widgets import csv_table
+
+    text = csv_table(["q \\ k", "a,b", "=cmd"], np.array([[0.25, 0.75]]), ["-1"])
+    assert text.splitlines() == ['q \\ k,"a,b",\'=cmd', "'-1,0.25,0.75"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import plotly.graph_objects as go
 
-from attention_viz.plots.heatmap import attention_heatmap, bin_weights
+from attention_viz.plots.heatmap import bin_weights
 
 TRUTH, PREDICTION, POINTS, QUERY = "#7f7f7f", "#1f77b4", "#ff7f0e", "#d62728"
 
@@ -29,20 +27,18 @@ def fit_figure(
         and its prediction; query_weights: (N,), that query's attention row.
     """
     fig = go.Figure()
-    fig.add_scatter(x=x_query, y=y_true, name="truth", line={"color": TRUTH, "dash": "dash"})
-    fig.add_scatter(x=x_query, y=y_hat, name="prediction", line={"color": PREDICTION, "width": 3})
     top = float(query_weights.max()) or 1.0
     fig.add_scatter(
         x=x_train,
         y=y_train,
         mode="markers",
-        name="training points (colour, size: weight for the chosen query)",
+        name="training points (colour: weight for the chosen query)",
         marker={
             "color": query_weights,
             "colorscale": "Oranges",
             "cmin": 0.0,
             "cmax": top,
-            "size": 5 + 18 * np.sqrt(query_weights / top),
+            "size": 4 + (18 if len(x_train) <= 200 else 8) * np.sqrt(query_weights / top),
             "line": {"width": 0.5, "color": "#444"},
             "colorbar": {"title": {"text": "weight"}, "x": 1.02},
         },
@@ -50,6 +46,9 @@ def fit_figure(
         hovertemplate="key x = %{x:.3f}<br>value y = %{y:.3f}<br>weight = %{customdata:.4f}"
         "<extra></extra>",
     )
+    # Lines after the points, so many points never hide the prediction.
+    fig.add_scatter(x=x_query, y=y_true, name="truth", line={"color": TRUTH, "dash": "dash"})
+    fig.add_scatter(x=x_query, y=y_hat, name="prediction", line={"color": PREDICTION, "width": 3})
     xq, yq = float(chosen_x), float(chosen_y)
     fig.add_vline(x=xq, line={"color": QUERY, "width": 1})
     fig.add_scatter(
@@ -69,37 +68,47 @@ def fit_figure(
     return fig
 
 
-def kernel_heatmap(
+def display_weights(
     weights: np.ndarray, x_query: np.ndarray, x_train: np.ndarray, max_cells: int = 200
-) -> tuple[go.Figure, bool]:
-    """Query x key heatmap over sorted inputs, binned to at most max_cells per side.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The weights to draw: binned to at most max_cells per side, with each bin's mean x.
 
     Returns:
-        (figure, binned): binned says whether cells are groups of queries/keys.
+        (z (R, C), row_x (R,), col_x (C,), binned); rows of z still sum to 1.
     """
-    binned = weights.shape[0] > max_cells or weights.shape[1] > max_cells
-    if binned:
-        weights, row_edges, col_edges = bin_weights(weights, max_cells, max_cells)
-        rows = [_span(x_query, a, b) for a, b in itertools.pairwise(row_edges)]
-        cols = [_span(x_train, a, b) for a, b in itertools.pairwise(col_edges)]
-    else:
-        rows = [f"{v:.3f}" for v in x_query]
-        cols = [f"{v:.3f}" for v in x_train]
-    fig = attention_heatmap(
-        weights,
-        rows,
-        cols,
-        row_title="query x",
-        col_title="key x" + (" (bin: summed weight)" if binned else ""),
-        zmax=None,
-        max_ticks=12,
+    if weights.shape[0] <= max_cells and weights.shape[1] <= max_cells:
+        return weights, x_query, x_train, False
+    z, row_edges, col_edges = bin_weights(weights, max_cells, max_cells)
+    row_x = np.add.reduceat(x_query, row_edges[:-1]) / np.diff(row_edges)
+    col_x = np.add.reduceat(x_train, col_edges[:-1]) / np.diff(col_edges)
+    return z, row_x, col_x, True
+
+
+def kernel_heatmap(z: np.ndarray, row_x: np.ndarray, col_x: np.ndarray, binned: bool) -> go.Figure:
+    """Query x key heatmap on the inputs' own axes (sorted), so cells keep their true widths.
+
+    Hover reads the coordinates directly: no per-cell label strings, which at 200 x 200
+    cells would cost more than the whole computation.
+    """
+    key = "key x" + (" (bin mean; cell = summed weight)" if binned else "")
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=col_x,
+            y=row_x,
+            colorscale="Blues",
+            zmin=0.0,
+            colorbar={"title": {"text": "weight"}},
+            hovertemplate="query x = %{y:.3f}<br>" + key + " = %{x:.3f}<br>weight = %{z:.4f}"
+            "<extra></extra>",
+        )
     )
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return fig, binned
-
-
-def _span(x: np.ndarray, first: int, stop: int) -> str:
-    return f"{x[first]:.3f}" if stop - first == 1 else f"{x[first]:.3f}…{x[stop - 1]:.3f}"
+    fig.update_layout(
+        xaxis_title=key,
+        yaxis={"title": "query x", "autorange": "reversed"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+    return fig
 
 
 def error_figure(x_query: np.ndarray, error: np.ndarray) -> go.Figure:

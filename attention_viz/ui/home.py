@@ -15,10 +15,8 @@ Every page here shows those decisions as heatmaps you can change live.
   that are positive and sum to 1 (a softmax), and returns the weighted sum of the values.
 """
 )
-st.latex(
-    r"\operatorname{attention}(q, \{(k_i, v_i)\}) = \sum_i \alpha(q, k_i)\, v_i,"
-    r"\qquad \alpha(q, k_i) = \frac{\exp a(q, k_i)}{\sum_j \exp a(q, k_j)}"
-)
+st.latex(r"\operatorname{attention}(q, \{(k_i, v_i)\}) = \sum_i \alpha(q, k_i)\, v_i")
+st.latex(r"\alpha(q, k_i) = \frac{\exp a(q, k_i)}{\sum_j \exp a(q, k_j)}")
 st.markdown(
     "The score $a(q, k)$ is what differs between models: a kernel of the distance, a dot "
     "product, or a small neural network. Each row of a heatmap is one query's weights."

@@ -28,6 +28,7 @@ POOLING = {
 }
 HEATMAP_CELLS = 200  # per side; larger weight matrices are binned
 LOO_QUERIES = 1000  # above this many points the LOO curve is estimated from a sample
+CSV_CELLS = 1_000_000  # larger weight matrices download as the binned heatmap
 
 PARAMS = [
     url_state.choice("function", list(FUNCTIONS), "d2l"),
@@ -130,7 +131,8 @@ def model_view() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Attention weights: query × key")
-        heat, binned = plots.kernel_heatmap(weights, x_query, x_train, HEATMAP_CELLS)
+        z, row_x, col_x, binned = plots.display_weights(weights, x_query, x_train, HEATMAP_CELLS)
+        heat = plots.kernel_heatmap(z, row_x, col_x, binned)
         show_figure(heat, "heatmap", "kernel_regression_weights", height=460)
         if binned:
             st.info(
@@ -139,7 +141,7 @@ def model_view() -> None:
                 "total weight of the keys in its column bin, averaged over the queries in its "
                 "row bin (rows still sum to 1)."
             )
-        _download(heat, binned)
+        _download(weights, x_query, x_train, (z, row_x, col_x) if binned else None)
     with right:
         st.subheader("Error against the truth")
         show_figure(plots.error_figure(x_query, y_hat - y_true), "error", "kernel_error", 220)
@@ -167,14 +169,20 @@ def _bandwidth(x_train: np.ndarray, y_train: np.ndarray) -> tuple[float, kr.Para
     fits = s.setdefault("learned_fits", {})
     if key not in fits:
         progress = st.progress(0.0, text="Training the width by SGD…")
+        live = st.empty()
+        losses: list[float] = []
 
         def report(step: int, steps: int, loss: float, h: float) -> None:
+            losses.append(loss)
             progress.progress(step / steps, text=f"step {step}/{steps}: loss {loss:.4f}, h {h:.4g}")
+            if step % 10 == 0:  # a redraw costs more than a step at small n
+                live.line_chart({"LOO loss (batch)": losses}, height=200)
 
         fits[key] = kr.fit_parametric(
             x_train, y_train, s.kernel, init_bandwidth=s.bandwidth, seed=s.seed, callback=report
         )
         progress.empty()
+        live.empty()
     return fits[key].bandwidth, fits[key]
 
 
@@ -202,18 +210,24 @@ def _explain(h, x_train, xq, yq, truth, error, loo) -> None:
     m[2].metric("best LOO h", f"{loo.best_bandwidth:.3g}")
 
 
-def _download(heat, binned: bool) -> None:
-    trace = heat.data[0]
-    rows = [str(r) for r in trace.customdata[:, 0, 0]]
-    cols = [str(c) for c in trace.customdata[0, :, 1]]
-    data = csv_table(["query x \\ key x", *cols], np.asarray(trace.z), rows)
+def _download(weights, x_query, x_train, binned) -> None:
+    """CSV of the weights, built only when the button is clicked."""
+    full = weights.size <= CSV_CELLS
+    z, rows, cols = (weights, x_query, x_train) if full or binned is None else binned
+
+    def table() -> str:
+        header = ["query x \\ key x", *(f"{c:.6g}" for c in cols)]
+        return csv_table(header, z, (f"{r:.6g}" for r in rows))
+
+    label = "Download the weights (CSV)" if full else "Download the binned weights shown (CSV)"
     st.download_button(
-        "Download the weights shown (CSV)" + (" — binned" if binned else ""),
-        data,
+        label,
+        table,
         file_name="kernel_regression_weights.csv",
         mime="text/csv",
         key="download_weights",
         on_click="ignore",
+        help=None if full else f"The full matrix has over {CSV_CELLS:,} weights.",
     )
 
 

@@ -13,11 +13,17 @@ PARAMS = [url_state.flag(PRESENT_KEY, False), url_state.choice(EXPORT_KEY, ["png
 # Our own constant CSS, not user text: larger type everywhere for a projector.
 _PRESENTATION_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-[data-testid="stWidgetLabel"] p, label, button, input, textarea { font-size: 1.3rem !important; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; }
-.katex { font-size: 1.6em !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] input, [data-testid="stMain"] textarea,
+[data-testid="stMain"] button p { font-size: 1.35rem !important; line-height: 1.5; }
+[data-testid="stMain"] h1 { font-size: 3.2rem !important; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.4rem !important; }
+[data-testid="stMain"] .katex { font-size: 1.45em !important; }
 </style>
 """
 

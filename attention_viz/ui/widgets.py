@@ -31,7 +31,12 @@ def presenting() -> bool:
 def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = None) -> None:
     """Draw a plotly figure with the app's fonts and an export button in its toolbar."""
     font = PRESENT_FONT if presenting() else BASE_FONT
-    fig.update_layout(font={"size": font}, hoverlabel={"font": {"size": font}})
+    # Streamlit's plotly theme sets axis and legend fonts of its own: set each explicitly.
+    fig.update_layout(
+        font={"size": font}, hoverlabel={"font": {"size": font}}, legend_font_size=font
+    )
+    fig.update_xaxes(tickfont_size=font, title_font_size=font)
+    fig.update_yaxes(tickfont_size=font, title_font_size=font)
     if height:
         fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
     config = {

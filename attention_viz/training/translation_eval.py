@@ -1,0 +1,166 @@
+"""Evaluation of a translation model: exact match, BLEU, AER and per-phenomenon accuracy.
+
+    python -m attention_viz evaluate translation-attention [--file pairs.tsv]
+
+Without a file, fresh sentences are drawn from the held-out-combination and long splits with
+EVAL_SEED, which no training run uses. The alignment error rate compares the argmax of the
+attention under teacher forcing (the model reads the reference translation) with the gold
+alignment, so every sentence is scored, right or wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from attention_viz.data.toy_translation import (
+    PHENOMENA,
+    Translation,
+    reference_translate,
+    tokenize_english,
+    tokenize_french,
+)
+from attention_viz.translation_metrics import (
+    accuracy_by_tag,
+    alignment_error_rate,
+    argmax_alignment,
+    corpus_bleu,
+)
+
+EVAL_SEED = 10_000
+CHUNK = 256
+
+
+def forced_attention(model, pairs: list[Translation]) -> list[np.ndarray]:
+    """Teacher-forced attention of each pair, (len(target), len(source)) each."""
+    from attention_viz.training.translation import batch_tensors
+
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(pairs), CHUNK):
+            chunk = pairs[i : i + CHUNK]
+            src, lens, tin, _ = batch_tensors(chunk, model.source_vocab, model.target_vocab)
+            device = next(model.parameters()).device
+            _, weights = model(src.to(device), lens.to(device), tin.to(device))  # (B, T_q, T_k)
+            weights = weights.float().cpu().numpy()
+            out += [
+                w[: len(p.target_tokens), : len(p.source_tokens)]
+                for w, p in zip(weights, chunk, strict=True)
+            ]
+    return out
+
+
+def evaluate_pairs(model, pairs: list[Translation], with_alignment: bool = True) -> dict:
+    """Greedy exact match, corpus BLEU (0-100), AER and accuracy per phenomenon on `pairs`."""
+    hyps = []
+    for i in range(0, len(pairs), CHUNK):
+        hyps += model.predict_batch([" ".join(p.source_tokens) for p in pairs[i : i + CHUNK]])
+    correct = [h.target_tokens == p.target_tokens for h, p in zip(hyps, pairs, strict=True)]
+    result = {
+        "count": len(pairs),
+        "exact_match": round(float(np.mean(correct)), 4),
+        "bleu": round(
+            100 * corpus_bleu([h.target_tokens for h in hyps], [p.target_tokens for p in pairs]), 2
+        ),
+    }
+    if with_alignment:
+        links = [argmax_alignment(a) for a in forced_attention(model, pairs)]
+        aer = alignment_error_rate(links, [p.alignment for p in pairs])
+        result["aer"] = round(aer, 4)
+    by_tag = accuracy_by_tag(correct, [p.phenomena for p in pairs], PHENOMENA)
+    result["phenomena"] = {
+        k: {"accuracy": round(v["accuracy"], 4), "count": v["count"]} for k, v in by_tag.items()
+    }
+    return result
+
+
+def evaluate_suite(model, n: int = 1000, seed: int = EVAL_SEED) -> dict:
+    """evaluate_pairs on n fresh held-out-combination and n long sentences."""
+    from attention_viz.data.toy_corpus import sample_pairs
+
+    return {
+        split: evaluate_pairs(model, sample_pairs(n, seed, split)) for split in ("heldout", "long")
+    }
+
+
+def read_pairs(file: str) -> list[Translation]:
+    """english<TAB>french lines; gold alignments where the toy grammar reproduces the French."""
+    pairs = []
+    for number, line in enumerate(Path(file).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if "\t" not in line:
+            raise ValueError(f"{file}:{number}: expected english<TAB>french")
+        english, french = line.split("\t", 1)
+        source, target = tokenize_english(english), tokenize_french(french)
+        try:
+            gold = reference_translate(source)
+            ok = gold.target_tokens == target
+        except ValueError:
+            gold, ok = None, False
+        pairs.append(
+            Translation(
+                source,
+                target,
+                gold.alignment if ok else [],
+                gold.phenomena if gold else frozenset(),
+            )
+        )
+    if not pairs:
+        raise ValueError(f"{file}: no sentence pairs")
+    return pairs
+
+
+def evaluate(model, file: str | None) -> int:
+    """Print the report; exit code 0 (the figures are the result, not a pass/fail)."""
+    if file:
+        pairs = read_pairs(file)
+        aligned = [p for p in pairs if p.alignment]
+        report = {"file": evaluate_pairs(model, pairs, with_alignment=False)}
+        if aligned:
+            report["file"]["aer"] = evaluate_pairs(model, aligned)["aer"]
+    else:
+        report = evaluate_suite(model)
+    print(format_report(report))
+    return 0
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    for split, r in report.items():
+        aer = f", AER {r['aer']:.3f}" if "aer" in r else ""
+        lines.append(
+            f"{split} ({r['count']} sentences): exact match {100 * r['exact_match']:.1f}%,"
+            f" BLEU {r['bleu']:.1f}{aer}"
+        )
+        for tag, v in r["phenomena"].items():
+            if v["count"]:
+                lines.append(f"  {tag:<16} {100 * v['accuracy']:5.1f}%  ({v['count']} sentences)")
+    return "\n".join(lines)
+
+
+def shipped_record(name: str) -> dict:
+    """The JSON beside a model's shipped weights (metrics, learning curves, training setup)."""
+    import json
+
+    from attention_viz.registry import weights_stem
+
+    path = weights_stem(name).with_suffix(".json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def metrics_table(record: dict) -> list[dict]:
+    """One row per test set of a shipped record: count, exact match, BLEU, AER, phenomena."""
+    return [
+        {
+            "test set": split,
+            "sentences": m["count"],
+            "exact match": m["exact_match"],
+            "BLEU": m["bleu"],
+            "AER": m.get("aer"),
+            **{k: v["accuracy"] for k, v in m["phenomena"].items()},
+        }
+        for split, m in record.get("metrics", {}).items()
+    ]

@@ -1,0 +1,306 @@
+"""Toy English→French translation: the alignment heatmap, scored against the gold alignment.
+
+Sentence, model and decoding controls rerun the page; the view controls (gold overlay,
+teacher forcing, decoding step) live in a fragment and rerun only the charts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attention_viz.data.toy_corpus import EXAMPLES
+from attention_viz.data.toy_lexicon import vocabulary_rows
+from attention_viz.data.toy_translation import UnknownWordsError, detokenize_french
+from attention_viz.models.translation import MAX_BEAM
+from attention_viz.plots import translation as plots
+from attention_viz.registry import list_models, load_model
+from attention_viz.training.translation_eval import metrics_table, shipped_record
+from attention_viz.translation_analysis import Analysis, analyse
+from attention_viz.ui import url_state
+from attention_viz.ui.widgets import (
+    csv_table,
+    md_escape,
+    model_or_message,
+    show_figure,
+    show_warnings,
+)
+
+NAMES = list_models("translation")
+MAX_CHARS = 300
+FEEDS = {"free": "Free running", "teacher": "Teacher forcing"}
+
+PARAMS = [
+    url_state.text("sentence", EXAMPLES["negation"], MAX_CHARS),
+    url_state.choice("model", NAMES, "translation-attention"),
+    url_state.choice("decoding", ["greedy", "beam"], "greedy"),
+    url_state.integer("beam", 2, MAX_BEAM, 5),
+    url_state.flag("compare", False),
+    url_state.choice("model_b", NAMES, "translation-location"),
+    url_state.flag("gold", True),
+    url_state.choice("feed", list(FEEDS), "free"),
+    url_state.integer("step", 1, 64, 1),
+]
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _analyse(name: str, text: str, beam: int, forced: bool) -> Analysis:
+    return analyse(load_model(name), text, beam=beam, forced=forced)
+
+
+def _set_sentence(sentence: str) -> None:
+    st.session_state.sentence = sentence
+
+
+def main() -> None:
+    st.title("Toy English→French translation")
+    st.caption(
+        "A word-level encoder–decoder translates a generated toy language. French puts most "
+        "adjectives after the noun and wraps the verb in *ne … pas*, so the attention leaves "
+        "the diagonal. The grammar is known, so the gold word alignment is too: the outlined "
+        "cells show it, and the alignment error rate (AER) scores the attention against it."
+    )
+    show_warnings(url_state.restore(PARAMS))
+    st.markdown("**Examples** — one per phenomenon:")
+    cols = st.columns(4)
+    for k, (label, sentence) in enumerate(EXAMPLES.items()):
+        cols[k % 4].button(
+            label,
+            key=f"example_{k}",
+            on_click=_set_sentence,
+            args=(sentence,),
+            help=sentence,
+            width="stretch",
+        )
+    with st.form("translate_form"):
+        st.text_input("English sentence", key="sentence", max_chars=MAX_CHARS)
+        st.form_submit_button("Translate", type="primary")
+    _vocabulary()
+    s = st.session_state
+    c = st.columns(3)
+    c[0].selectbox("Model", NAMES, key="model")
+    c[1].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
+    c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
+    c[2].toggle("Compare two models", key="compare", help="Side-by-side heatmaps")
+    c[2].selectbox("Second model", NAMES, key="model_b", disabled=not s.compare)
+    url_state.sync(PARAMS)
+
+    if model_or_message(s.model) is None or (s.compare and model_or_message(s.model_b) is None):
+        return
+    beam = s.beam if s.decoding == "beam" else 1
+    try:
+        free = _analyse(s.model, s.sentence, beam, False)
+    except UnknownWordsError as e:
+        lines = [
+            f"- **{md_escape(w)}**"
+            + (
+                f" — closest known: {', '.join(md_escape(x) for x in close)}"
+                if close
+                else " — no close known word"
+            )
+            for w, close in e.suggestions.items()
+        ]
+        st.error(
+            "These words are not in the toy vocabulary (see *Vocabulary* above):\n\n"
+            + "\n".join(lines)
+        )
+        return
+    except ValueError as e:
+        st.error(md_escape(str(e)))
+        return
+    _output(free)
+    result_view(s.model, s.sentence, beam)
+    _about(s.model)
+
+
+def _vocabulary() -> None:
+    with st.expander("Vocabulary: every word the models know"):
+        tabs = st.tabs(["Nouns", "Adjectives", "Verbs", "Other words"])
+        for tab, kind in zip(tabs, ["nouns", "adjectives", "verbs", "other"], strict=True):
+            tab.dataframe(vocabulary_rows(kind), hide_index=True, width="stretch")
+
+
+def _output(a: Analysis) -> None:
+    st.subheader("Translation")
+    st.markdown(f"### {md_escape(a.prediction.text) or '(empty)'}")
+    if a.reference is None:
+        st.info(
+            f"No reference translation for this sentence: {md_escape(a.reference_error)}. "
+            "The model still translates it; nothing to score against."
+        )
+    else:
+        ref = detokenize_french(a.reference.target_tokens)
+        verdict = "matches the reference ✓" if a.correct else "differs from the reference ✗"
+        st.markdown(f"Reference: **{md_escape(ref)}** — the model's output {verdict}")
+
+
+@st.fragment
+def result_view(name: str, text: str, beam: int) -> None:
+    """Heatmaps and the step-through; reruns alone when a view control moves."""
+    s = st.session_state
+    free = _analyse(name, text, beam, False)
+    c = st.columns(2)
+    c[0].toggle("Gold alignment overlay", key="gold", disabled=free.reference is None)
+    c[1].radio(
+        "Decoder input",
+        list(FEEDS),
+        key="feed",
+        format_func=FEEDS.get,
+        horizontal=True,
+        disabled=free.reference is None,
+        help="Free running: the decoder reads its own previous word. Teacher forcing: it "
+        "reads the reference's previous word (needs a reference translation).",
+    )
+    forced = s.feed == "teacher" and free.reference is not None
+    a = _analyse(name, text, beam, True) if forced else free
+    p = a.prediction
+    gold = a.reference.alignment if (a.reference and s.gold) else None
+    mode = "teacher forcing" if forced else (f"beam {beam}" if beam > 1 else "greedy")
+
+    if s.compare:
+        b = _analyse(s.model_b, text, beam, forced)
+        left, right = st.columns(2)
+        gold_b = b.reference.alignment if (b.reference and s.gold) else None
+        for column, model, result, g, key in (
+            (left, name, a, gold, "heatmap_a"),
+            (right, s.model_b, b, gold_b, "heatmap_b"),
+        ):
+            with column:
+                _heatmap(result, g, f"{model} ({mode})", key)
+                formula, note = plots.SCORE_LATEX[load_model(model).config.attention]
+                st.latex(formula)
+                st.caption(note)
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            _heatmap(a, gold, f"{name} ({mode})", "heatmap_a")
+        with right:
+            _explain(name, a)
+    if forced:
+        wrong = [
+            f"{k + 1}: {md_escape(w)} (reference {md_escape(r)})"
+            for k, (w, r) in enumerate(zip(p.extra["predicted"], p.target_tokens, strict=True))
+            if w != r
+        ]
+        st.caption(
+            "Teacher forcing: each row is the step that writes the reference word, with "
+            "the true words before it fed in. "
+            + (
+                "The model's own choice differs at steps " + "; ".join(wrong)
+                if wrong
+                else "At every step the model's own choice is the reference word."
+            )
+        )
+    _step_through(a)
+    url_state.sync(PARAMS)
+
+
+def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
+    p = a.prediction
+    if not p.target_tokens:
+        st.warning("The model wrote no words.")
+        return
+    fig = plots.alignment_heatmap(p.attention, p.source_tokens, p.target_tokens, gold, title)
+    show_figure(fig, key, "translation_attention", height=120 + 34 * len(p.target_tokens))
+    m = st.columns(2)
+    if a.aer is not None:
+        m[0].metric(
+            "AER of this heatmap",
+            f"{a.aer:.3f}",
+            help="0 = every French word attends most to its gold English word(s); 1 = none does",
+        )
+    elif a.forced_aer is not None:
+        m[0].metric(
+            "AER (teacher forced)",
+            f"{a.forced_aer:.3f}",
+            help="The output differs from the reference, so the attention is scored "
+            "while the model reads the reference.",
+        )
+    m[1].metric("log probability", f"{p.extra.get('log_prob', float('nan')):.3f}")
+    csv = csv_table(["French \\ English", *p.source_tokens], p.attention, p.target_tokens)
+    st.download_button(
+        "Download these weights (CSV)",
+        csv,
+        file_name="translation_weights.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+    )
+
+
+def _explain(name: str, a: Analysis) -> None:
+    attention = load_model(name).config.attention
+    st.subheader("The attention, in formulas")
+    formula, note = plots.SCORE_LATEX[attention]
+    st.latex(formula)
+    st.caption(note)
+    st.latex(r"a_{t,j} = \frac{\exp e_{t,j}}{\sum_{k=1}^{T_k} \exp e_{t,k}}")
+    st.latex(r"c_t = \sum_{j=1}^{T_k} a_{t,j}\, h_j")
+    p = a.prediction
+    T_q, T_k = p.attention.shape
+    st.latex(r"T_k = %d,\quad T_q = %d" % (T_k, T_q))
+    st.caption(
+        f"{T_k} English words (keys), {T_q} French words (queries). s: decoder state, "
+        "h_j: encoder state of English word j (both directions of the GRU), c_t: the "
+        "context vector the decoder reads when it writes French word t."
+    )
+
+
+@st.fragment
+def _step_through(a: Analysis) -> None:
+    p = a.prediction
+    n = len(p.target_tokens)
+    if n == 0:
+        return
+    s = st.session_state
+    st.subheader("Step through the decoding")
+    if n > 1:
+        s.step = min(max(1, s.step), n)
+        st.slider("Step t", 1, n, key="step")
+    t = min(s.step, n)
+    written = " ".join(p.target_tokens[: t - 1])
+    st.markdown(
+        f"Written so far: **{md_escape(written) or '(nothing)'}** → step {t} writes "
+        f"**{md_escape(p.target_tokens[t - 1])}**"
+    )
+    weights = p.attention[t - 1]
+    j = int(weights.argmax())
+    st.latex(
+        r"\max_j a_{%d,j} = a_{%d,%d} = %.3f \quad \text{(%s)}"
+        % (t, t, j + 1, float(weights[j]), p.source_tokens[j].replace("'", "’"))
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        show_figure(
+            plots.step_bars(weights, p.source_tokens, f"step {t}: weights over English"),
+            "step_bars",
+            "translation_step",
+            height=300,
+        )
+    with right:
+        top = p.extra.get("top")
+        if top and t <= len(top):
+            st.markdown("Likeliest words at this step")
+            show_figure(plots.candidate_bars(top[t - 1]), "step_top", "translation_top", 200)
+        elif p.extra.get("predicted"):
+            st.markdown(
+                f"The model's own choice here: **{md_escape(p.extra['predicted'][t - 1])}**"
+            )
+    url_state.sync(PARAMS)
+
+
+def _about(name: str) -> None:
+    with st.expander("How this model was trained, and how well it does"):
+        record = shipped_record(name)
+        rows = metrics_table(record)
+        st.dataframe(rows, hide_index=True, width="stretch")
+        st.caption(
+            "heldout: noun–adjective pairs never seen in training; long: longer than any "
+            "training sentence. Phenomenon columns: exact match among sentences with it."
+        )
+        if record.get("curves"):
+            show_figure(
+                plots.learning_curves(record["curves"]), "curves", "translation_curves", height=280
+            )
+
+
+main()

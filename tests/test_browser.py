@@ -1,0 +1,93 @@
+"""The app in headless Chromium: what a user sees and does."""
+
+import time
+from urllib.parse import quote
+
+import pytest
+from conftest import exceptions_on, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+# plotly.js keeps z base64-encoded in gd.data; gd._fullData holds the decoded rows.
+HEATMAP_HASH = """() => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(p => p._fullData && p._fullData.some(t => t.type === 'heatmap'));
+  if (!plot) return null;
+  const z = plot._fullData.find(t => t.type === 'heatmap').z;
+  return JSON.stringify(Array.from(z, row => Array.from(row).map(v => v.toFixed(6))));
+}"""
+
+
+def heatmap_hash(page):
+    return page.evaluate(HEATMAP_HASH)
+
+
+def test_kernel_page_heatmap_follows_the_keyboard(page, app_url):
+    started = time.perf_counter()
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_role("link", name="Kernel regression").first.click()
+    page.wait_for_function(f"() => ({HEATMAP_HASH})() !== null", timeout=60_000)
+    wait_for_app(page)
+    print(f"home -> kernel heatmap visible in {time.perf_counter() - started:.2f} s")
+    assert exceptions_on(page) == []
+    before = heatmap_hash(page)
+
+    slider = page.locator('[data-testid="stSlider"]', has_text="Bandwidth").get_by_role("slider")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"(before) => {{ const h = ({HEATMAP_HASH})(); return h !== null && h !== before; }}",
+        arg=before,
+        timeout=30_000,
+    )
+    wait_for_app(page)
+    assert "bandwidth=0.8" in page.url  # 0.5 -> 0.6 -> 0.8, and the URL followed
+    assert exceptions_on(page) == []
+
+
+def test_every_page_opens_without_an_exception(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.wait_for_selector('[data-testid="stSidebarNav"] a')
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 2
+    for href in hrefs:
+        page.goto(href if href.startswith("http") else app_url + "/" + href.lstrip("/"))
+        wait_for_app(page)
+        page.wait_for_timeout(500)  # let a fragment or chart finish drawing
+        assert exceptions_on(page) == [], href
+
+
+def test_bad_and_hostile_url_values_show_a_warning_as_text(page, app_url):
+    hostile = "<img src=x id=pwned>**bold**"
+    page.goto(f"{app_url}/kernel_regression?bandwidth=abc&kernel={quote(hostile)}")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    warnings = page.locator('[data-testid="stAlertContentWarning"]')
+    text = " ".join(warnings.all_inner_texts())
+    assert "bandwidth='abc'" in text
+    assert "<img src=x id=pwned>**bold**" in text  # shown literally
+    assert page.locator("#pwned").count() == 0
+    assert exceptions_on(page) == []
+
+
+HEATMAP_SHAPE = """() => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(p => p._fullData && p._fullData.some(t => t.type === 'heatmap'));
+  const z = plot._fullData.find(t => t.type === 'heatmap').z;
+  return [z.length, z[0].length];
+}"""
+
+
+def test_bookmark_restores_the_page(page, app_url):
+    page.goto(f"{app_url}/kernel_regression?kernel=laplace&bandwidth=0.3&n_train=200&n_query=50")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.evaluate(HEATMAP_SHAPE) == [50, 200]  # 50 queries x 200 keys
+    assert page.get_by_role("combobox", name="Kernel").input_value() == "laplace"
+    bandwidth = page.get_by_role("slider", name="Bandwidth h (log scale)")
+    assert bandwidth.get_attribute("aria-valuetext") == "0.3"
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0

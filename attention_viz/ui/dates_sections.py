@@ -53,11 +53,11 @@ def step_through(p: Prediction, gold: data.Example | None) -> None:
     c = st.columns([1, 3])
     c[0].metric(f"Output after step {t}", so_far)
     prev = "_" if t == 1 else p.text[t - 2]
-    c[0].caption(f'Input to this step: the previous character {prev!r} ("_" = start).')
+    c[0].caption(md_escape(f'Input to this step: the previous character {prev!r} ("_" = start).'))
     top = p.extra.get("top3", [])
     if top:
         ranked = ", ".join(f"{ch!r} {prob:.1%}" for ch, prob in top[t - 1])
-        c[0].caption(f"Most likely characters: {ranked}")
+        c[0].caption(md_escape(f"Most likely characters: {ranked}"))
     with c[1]:
         if p.attention is None:
             st.info("This model has no attention weights to show per step.")
@@ -71,8 +71,10 @@ def step_through(p: Prediction, gold: data.Example | None) -> None:
         )
         j = int(p.attention[t - 1].argmax())
         st.caption(
-            f"Step {t} writes {p.text[t - 1]!r}; it looks hardest at input character {j} "
-            f"({p.source_tokens[j]!r}) with weight {p.attention[t - 1, j]:.3f}."
+            md_escape(
+                f"Step {t} writes {p.text[t - 1]!r}; it looks hardest at input character {j} "
+                f"({p.source_tokens[j]!r}) with weight {p.attention[t - 1, j]:.3f}."
+            )
         )
 
 

@@ -79,7 +79,7 @@ def test_dot_attention_matches_torch_reference():
         h, _ = m.decoder.lstm(m.decoder.embed(target_in), enc.final)  # (B, T_q, H)
         mask = enc.mask[:, None, :]  # (B, 1, T_k)
         ref = F.scaled_dot_product_attention(h, enc.states, enc.states, attn_mask=mask, scale=1.0)
-        step = m.decoder(target_in, enc, None)
+        step = m.decoder(target_in, enc)
         context = step.weights @ enc.states  # (B, T_q, H)
     torch.testing.assert_close(context, ref, atol=1e-5, rtol=1e-4)
 

@@ -359,7 +359,7 @@ def encode_sources(
         (ids (B, T_k) int64, valid_lens (B,) int64, unknown: for each text the positions of
         characters outside the vocabulary, which were mapped to UNK).
     """
-    index = {c: i for i, c in enumerate(vocab)}
+    index = _index(tuple(vocab))
     unk = index[UNK]
     width = max((len(t) for t in texts), default=1) or 1
     ids = np.zeros((len(texts), width), dtype=np.int64)
@@ -370,6 +370,11 @@ def encode_sources(
         ids[row, : len(codes)] = codes
         unknown.append([i for i, code in enumerate(codes) if code == unk])
     return ids, lens, unknown
+
+
+@functools.cache
+def _index(vocab: tuple[str, ...]) -> dict[str, int]:
+    return {c: i for i, c in enumerate(vocab)}
 
 
 def encode_targets(targets: list[str]) -> np.ndarray:

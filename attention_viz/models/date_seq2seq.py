@@ -23,9 +23,10 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attention_viz.checkpoint import Checkpoint
 from attention_viz.data import dates as data
-from attention_viz.models.date_decoders import EncoderOutput, make_decoder
+from attention_viz.models.date_decoders import EncoderOutput, initial_state, make_decoder
 from attention_viz.prediction import Prediction
 
+_START_ID = data.TARGET_VOCAB.index(data.START)
 _CHUNK = 4096  # inputs per forward pass in predict_batch (bounds memory for big uploads)
 
 
@@ -111,9 +112,8 @@ class DateSeq2Seq(nn.Module):
         Returns:
             (logits (B, T_q, V), attention weights (B, T_q, T_k) or None).
         """
-        enc = self.encoder(source, valid_lens)
-        step = self.decoder(target_in, enc, None)
-        return step.logits, step.weights
+        out = self.decoder(target_in, self.encoder(source, valid_lens))
+        return out.logits, out.weights
 
     def generate(
         self, source: torch.Tensor, valid_lens: torch.Tensor
@@ -124,19 +124,19 @@ class DateSeq2Seq(nn.Module):
             (ids (B, T_q), probabilities (B, T_q, V), weights (B, T_q, T_k) or None).
         """
         enc = self.encoder(source, valid_lens)
-        B = source.shape[0]
-        prev = torch.full((B, 1), data.TARGET_VOCAB.index(data.START), device=source.device)
-        state, ids, logits, weights = None, [], [], []
+        state = initial_state(enc)  # (h, c), each (B, H)
+        prev = torch.full((source.shape[0],), _START_ID, device=source.device)  # (B,)
+        ids, logits, weights = [], [], []
         for _ in range(self.config.output_chars):
-            step = self.decoder(prev, enc, state)  # logits (B, 1, V)
-            state = step.state
-            prev = step.logits.argmax(-1)  # (B, 1)
+            step = self.decoder.step(prev, enc, state)  # logits (B, V), weights (B, T_k)
+            state, prev = step.state, step.logits.argmax(-1)  # prev: (B,)
             ids.append(prev)
             logits.append(step.logits)
             if step.weights is not None:
-                weights.append(step.weights)  # (B, 1, T_k)
-        attention = torch.cat(weights, dim=1) if weights else None  # (B, T_q, T_k)
-        return torch.cat(ids, dim=1), torch.softmax(torch.cat(logits, dim=1), -1), attention
+                weights.append(step.weights)
+        attention = torch.stack(weights, dim=1) if weights else None  # (B, T_q, T_k)
+        probs = torch.softmax(torch.stack(logits, dim=1), dim=-1)  # (B, T_q, V)
+        return torch.stack(ids, dim=1), probs, attention
 
     # --- text in, Predictions out ---
 
@@ -209,15 +209,15 @@ class DateSeq2Seq(nn.Module):
                 )
             if detail:
                 extra["top3"] = [
-                    [(vocab[i], round(float(p), 4)) for i, p in zip(ii, pp, strict=True)]
-                    for ii, pp in zip(top_i[b], top_p[b], strict=True)
+                    [(vocab[i], p) for i, p in zip(ii, pp, strict=True)]
+                    for ii, pp in zip(top_i[b].tolist(), top_p[b].round(4).tolist(), strict=True)
                 ]
             attention = None if weights_np is None else weights_np[b, :, : len(text)]
             preds.append(Prediction(iso, list(text), list(iso), attention, extra))
         return preds
 
     def _device(self) -> torch.device:
-        return next(self.parameters()).device
+        return self.encoder.embed.weight.device
 
 
 def build(checkpoint: Checkpoint) -> DateSeq2Seq:

@@ -65,6 +65,16 @@ def full_report(model, n: int = 20_000, seed: int = data.TEST_SEED) -> dict:
     return report
 
 
+def inference_speed(model, n: int = 10_000, repeats: int = 300) -> dict[str, float]:
+    """Median latency of one predict() (ms) and predict_batch() throughput on n test dates."""
+    from attention_viz.bench import median_seconds
+
+    texts = [e.text for e in data.generate(n, "test", data.TEST_SEED)]
+    one = median_seconds(lambda: model.predict("Tuesday, September 25, 1984"), repeats)
+    batch = median_seconds(lambda: model.predict_batch(texts), repeats=3, warmup=1)
+    return {"ms_per_date": round(one * 1e3, 3), "dates_per_s": round(n / batch)}
+
+
 def attention_in_span(
     examples: list[data.Example], attention: list[np.ndarray]
 ) -> tuple[float, dict[str, float]]:

@@ -19,10 +19,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from attention_viz.bench import machine
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.data import dates as data
 from attention_viz.device import THREADS_ENV, configure_threads
-from attention_viz.eval_dates import exact_match, full_report
+from attention_viz.eval_dates import exact_match, full_report, inference_speed
 from attention_viz.models.date_seq2seq import DateSeq2Seq, DateSeq2SeqConfig, count_parameters
 
 # One decoder per registered name; everything else is shared so the comparison is fair.
@@ -160,6 +161,8 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
     print(f"fresh test dates: exact match {report['exact_match']:.3%}")
     if report.get("attention_in_span") is not None:
         print(f"attention argmax inside the gold field span: {report['attention_in_span']:.2%}")
+    speed = inference_speed(model, n=2_000 if quick else 10_000, repeats=30 if quick else 300)
+    print(f"one date {speed['ms_per_date']:.3f} ms, batched {speed['dates_per_s']:,} dates/s")
     reached = [r["train_seconds"] for r in history if r["val_accuracy"] >= 0.99]
     meta = {
         "name": name,
@@ -169,6 +172,7 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
             "seconds_to_99pct_val": reached[0] if reached else None,
             "train_seconds": history[-1]["train_seconds"],
             "parameters": count_parameters(model),
+            "inference": {**speed, "threads": torch.get_num_threads(), "machine": machine()},
         },
         "train_config": asdict(train_config),
         "seed": seed,

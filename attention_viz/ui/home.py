@@ -27,3 +27,8 @@ st.page_link(
     label="Nadaraya–Watson kernel regression: drag the kernel width, watch the fit change",
     icon=":material/scatter_plot:",
 )
+st.page_link(
+    "attention_viz/ui/translation.py",
+    label="Toy English→French translation: alignments that cross, scored against the gold ones",
+    icon=":material/translate:",
+)

@@ -26,7 +26,7 @@ def run(quick: bool = False) -> dict:
     for name in list_models("dates"):
         model = load_model(name)
         one = median_seconds(
-            lambda m=model: m.predict("Tuesday, September 25, 1984"), repeats=50 if quick else 300
+            lambda m=model: m.predict("Tuesday, September 25, 1984"), repeats=20 if quick else 300
         )
         batch = median_seconds(
             lambda m=model: m.predict_batch(texts), repeats=1 if quick else 3, warmup=1
@@ -34,7 +34,7 @@ def run(quick: bool = False) -> dict:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # one date is ten tiny steps: a second thread only waits
         one_1 = median_seconds(
-            lambda m=model: m.predict("Tuesday, September 25, 1984"), repeats=50 if quick else 300
+            lambda m=model: m.predict("Tuesday, September 25, 1984"), repeats=20 if quick else 300
         )
         torch.set_num_threads(threads)
         figures["models"][name] = {

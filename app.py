@@ -15,6 +15,12 @@ PAGES = [
         url_path="kernel_regression",
     ),
     st.Page(
+        "attention_viz/ui/dates.py",
+        title="Date conversion",
+        icon=":material/calendar_month:",
+        url_path="dates",
+    ),
+    st.Page(
         "attention_viz/ui/translation.py",
         title="Translation",
         icon=":material/translate:",

@@ -100,4 +100,7 @@ def _register_families() -> None:
 
 
 # Modules that register model names; each is small and imports no torch model code itself.
-FAMILY_MODULES: tuple[str, ...] = ("attention_viz.models.translation_names",)
+FAMILY_MODULES: tuple[str, ...] = (
+    "attention_viz.models.dates",
+    "attention_viz.models.translation_names",
+)

@@ -1,0 +1,155 @@
+"""What the date page shows, computed without Streamlit (a notebook gets the same numbers).
+
+Attention entropy, gold-span cells, teacher forcing vs free running, and batch conversion
+of many lines with a per-line verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from attention_viz.data import dates as data
+from attention_viz.prediction import Prediction
+
+MAX_BATCH_ROWS = 1_000  # lines converted at once on the page
+MAX_UPLOAD_BYTES = 200_000  # an uploaded text/CSV file
+
+
+def attention_entropy(weights: np.ndarray) -> np.ndarray:
+    """Entropy in bits of each row of (T_q, T_k) weights: 0 = one character, log2 T_k = uniform.
+
+    Returns:
+        (T_q,) float64.
+    """
+    w = np.clip(np.asarray(weights, dtype=np.float64), 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(w > 0, -w * np.log2(w), 0.0)
+    return terms.sum(axis=1)
+
+
+def gold_cells(example: data.Example) -> list[tuple[int, int]]:
+    """(output row, input column) cells inside each output character's gold field span."""
+    return [
+        (row, col)
+        for row, span in enumerate(example.output_spans())
+        if span is not None
+        for col in range(*span)
+    ]
+
+
+def in_span(example: data.Example, weights: np.ndarray) -> list[bool | None]:
+    """Per output character: is its attention argmax inside its gold span (None for dashes)?"""
+    peaks = np.asarray(weights).argmax(axis=1)
+    return [
+        None if span is None else bool(span[0] <= peak < span[1])
+        for span, peak in zip(example.output_spans(), peaks, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class DecodingComparison:
+    free: Prediction  # each step fed the model's own previous character
+    forced: Prediction  # each step fed the true previous character
+    target: str
+    differs: list[bool]  # per output position: free-running char != teacher-forced char
+
+    @property
+    def first_error(self) -> int | None:
+        """First position where free running is wrong, or None."""
+        wrong = [
+            i for i, (a, b) in enumerate(zip(self.free.text, self.target, strict=True)) if a != b
+        ]
+        return wrong[0] if wrong else None
+
+
+def compare_decodings(model, text: str, target: str) -> DecodingComparison:
+    """Decode `text` both ways; `target` is the known ISO date."""
+    free = model.predict(text)
+    forced = model.teacher_forced(text, target)
+    differs = [a != b for a, b in zip(free.text, forced.text, strict=True)]
+    return DecodingComparison(free, forced, target, differs)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    line: int
+    input: str
+    output: str
+    valid_date: bool
+    expected: str  # from the parser when the input is in a known format, else ""
+    note: str  # why a line was refused, or which characters were unknown
+
+
+def lines_from_upload(raw: bytes, name: str) -> list[str]:
+    """The input lines of an uploaded text or CSV file (first column of a CSV).
+
+    Raises:
+        ValueError: too large, or not UTF-8 text.
+    """
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise ValueError(
+            f"{name} is {len(raw):,} bytes; uploads are limited to {MAX_UPLOAD_BYTES:,} bytes"
+        )
+    if b"\x00" in raw:
+        raise ValueError(f"{name} is not a text file (it contains binary data)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not UTF-8 text") from None
+    lines = text.splitlines()
+    if name.lower().endswith(".csv"):
+        import csv
+
+        lines = [row[0] if row else "" for row in csv.reader(lines)]
+    return lines
+
+
+def convert_lines(model, lines: list[str], max_rows: int = MAX_BATCH_ROWS) -> list[BatchRow]:
+    """Convert every non-blank line; refused lines get a note instead of an output.
+
+    Raises:
+        ValueError: more than `max_rows` non-blank lines (the message names the limit).
+    """
+    numbered = [(i + 1, line) for i, line in enumerate(lines) if line.strip()]
+    if len(numbered) > max_rows:
+        raise ValueError(f"{len(numbered):,} lines; batch conversion takes at most {max_rows:,}")
+    rows: list[BatchRow | None] = [None] * len(numbered)
+    accepted = []
+    for k, (number, line) in enumerate(numbered):
+        try:
+            accepted.append((k, data.check_input(line, model.config.max_input_chars)))
+        except ValueError as e:
+            rows[k] = BatchRow(number, line, "", False, "", str(e))
+    preds = model.predict_batch([t for _, t in accepted]) if accepted else []
+    for (k, text), p in zip(accepted, preds, strict=True):
+        gold = data.parse(text)
+        rows[k] = BatchRow(
+            numbered[k][0],
+            numbered[k][1],
+            p.text,
+            bool(p.extra["valid_date"]),
+            gold.target if gold else "",
+            p.extra.get("warning", ""),
+        )
+    return [r for r in rows if r is not None]
+
+
+def rows_to_csv(rows: list[BatchRow]) -> str:
+    """CSV of the batch table; cells a spreadsheet would run as formulas are quoted."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["line", "input", "output", "valid_date", "expected", "note"])
+    for r in rows:
+        cells = [r.line, r.input, r.output, r.valid_date, r.expected, r.note]
+        writer.writerow([_safe_cell(c) for c in cells])
+    return out.getvalue()
+
+
+def _safe_cell(value) -> str:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

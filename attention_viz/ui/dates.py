@@ -1,0 +1,189 @@
+"""Date conversion seq2seq: type a date, see where each output character looked.
+
+Input and model controls rerun the page; the step-through, epoch scrubber and comparison
+controls live in fragments and rerun only their part.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import streamlit as st
+
+from attention_viz import inspect_dates as inspect
+from attention_viz.data import dates as data
+from attention_viz.plots import dates as plots
+from attention_viz.prediction import Prediction
+from attention_viz.registry import list_models
+from attention_viz.ui import dates_sections as sections
+from attention_viz.ui import url_state
+from attention_viz.ui.widgets import (
+    csv_table,
+    md_escape,
+    model_or_message,
+    show_figure,
+    show_warnings,
+)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def predict(_model, name: str, text: str) -> Prediction:
+    """One conversion, cached by plain values (model name, text); the model is not hashed."""
+    return _model.predict(text)
+
+
+def main() -> None:
+    st.title("Date conversion with attention")
+    st.caption(
+        "A character-level encoder–decoder (the attention chapter of *Deep Learning from "
+        "Scratch 2*) rewrites a date typed in any of 25 human formats as ISO YYYY-MM-DD. Each "
+        "output character is a **query**; the encoder's states at the input characters are "
+        "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
+        "so the state at a digit already knows where its field ends."
+    )
+    show_warnings(url_state.restore(sections.PARAMS))
+    if any(model_or_message(m) is None for m in list_models("dates")):
+        return
+    _input_controls()
+    url_state.sync(sections.PARAMS)
+    s = st.session_state
+    try:
+        p = predict(model_or_message(s.model), s.model, s.text)
+    except ValueError as e:
+        st.error(md_escape(str(e)))
+        p = None
+    text = s.text.strip()
+    gold = data.parse(text) if p is not None else None
+    if p is not None:
+        _output(p, gold)
+        _heatmap(p, gold)
+        sections.step_through(p, gold)
+        sections.teacher_forcing(s.model, text, gold.target if gold else "")
+    sections.epoch_scrubber()
+    sections.comparison(text if p is not None else None)
+    sections.batch_conversion()
+
+
+def _set_text(text: str, expected: str = "") -> None:
+    st.session_state.text = text
+    st.session_state.expected = expected
+
+
+def _clear_expected() -> None:
+    """A typed date has no known target (unless it parses); an old example's must go."""
+    st.session_state.expected = ""
+
+
+def _input_controls() -> None:
+    c = st.columns([4, 2])
+    c[0].text_input(
+        "A date, in any format",
+        key="text",
+        on_change=_clear_expected,
+        help=f"At most {data.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
+    )
+    c[1].selectbox(
+        "Model",
+        sections.MODELS,
+        key="model",
+        format_func=lambda m: f"{m} — {sections.DESCRIPTIONS[m]}",
+    )
+    st.caption("Examples (one per format family, dates the models never saw in training):")
+    buttons = st.columns(len(data.FAMILIES) + 1)
+    for i, family in enumerate(data.FAMILIES):
+        e = data.example_of_family(family, seed=3 + i)
+        buttons[i].button(
+            family,
+            key=f"example_{i}",
+            on_click=_set_text,
+            args=(e.text, e.target),
+            help=e.text,
+            width="stretch",
+        )
+    e = data.generate(1, "test", random.randrange(2**31))[0]
+    buttons[-1].button(
+        "random date",
+        key="random",
+        icon=":material/casino:",
+        on_click=_set_text,
+        args=(e.text, e.target),
+        width="stretch",
+    )
+
+
+def _output(p: Prediction, gold: data.Example | None) -> None:
+    c = st.columns([2, 2, 2, 3])
+    c[0].metric("Output", p.text)
+    if p.extra["valid_date"]:
+        c[1].success("Calendar check: a real date", icon=":material/check_circle:")
+    else:
+        c[1].error("Calendar check: **not a real date**", icon=":material/error:")
+    c[2].metric("Confidence (weakest step)", f"{p.extra['confidence']:.1%}")
+    if gold is not None:
+        verdict = "right" if gold.target == p.text else f"wrong (gold {gold.target})"
+        c[3].metric("Against the gold date", verdict)
+    else:
+        c[3].caption(
+            "Not in one of the generator's formats, so no gold date or field spans are known."
+        )
+    if p.extra.get("warning"):
+        st.warning(md_escape(p.extra["warning"]), icon=":material/warning:")
+
+
+def _heatmap(p: Prediction, gold: data.Example | None) -> None:
+    s = st.session_state
+    st.subheader("Attention: output character × input character")
+    if p.attention is None:
+        st.info(
+            f"{s.model} has no attention: its decoder sees the input only through the "
+            "encoder's final state, a fixed-size summary. Pick date-attention or "
+            "date-additive to see where each output character looks."
+        )
+        return
+    left, right = st.columns([4, 1])
+    with left:
+        st.toggle("Outline the gold field spans", key="gold", disabled=gold is None)
+        cells = inspect.gold_cells(gold) if gold is not None and s.gold else None
+        fig = plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens, cells)
+        show_figure(fig, "fig_heatmap", f"{s.model}_attention", height=420)
+        header = ["output \\ input", *(f"{i}:{t}" for i, t in enumerate(p.source_tokens))]
+        labels = [f"{i}:{t}" for i, t in enumerate(p.target_tokens)]
+        st.download_button(
+            "Download the weights (CSV)",
+            csv_table(header, p.attention, labels),
+            file_name=f"{s.model}_attention.csv",
+            mime="text/csv",
+            key="download_heatmap",
+            on_click="ignore",
+        )
+    with right:
+        entropy = inspect.attention_entropy(p.attention)
+        st.markdown("**Entropy per row**")
+        max_bits = float(np.log2(max(len(p.source_tokens), 2)))
+        show_figure(
+            plots.entropy_figure(entropy, p.target_tokens, max_bits),
+            "fig_entropy",
+            f"{s.model}_entropy",
+            height=420,
+        )
+    score = r"h_t^\top s_j" if s.model == "date-attention" else r"v^\top\tanh(W_q h_t + W_k s_j)"
+    st.latex(
+        r"\alpha_{tj} = \frac{\exp a_{tj}}{\sum_{k=1}^{%d} \exp a_{tk}},\quad a_{tj} = %s,"
+        r"\quad c_t = \sum_j \alpha_{tj} s_j" % (len(p.source_tokens), score)
+    )
+    mean_bits = float(entropy.mean())
+    st.caption(
+        f"Rows sum to 1. Entropy H_t = −Σ_j α_tj log₂ α_tj: 0 bits means one input character "
+        f"takes all the weight; {max_bits:.2f} bits would be uniform over the "
+        f"{len(p.source_tokens)} characters. Mean here: {mean_bits:.2f} bits."
+    )
+    if gold is not None:
+        hits = [h for h in inspect.in_span(gold, p.attention) if h is not None]
+        st.caption(
+            f"The argmax of {sum(hits)} of {len(hits)} year/month/day output characters lies "
+            "inside the gold span of the field it produces."
+        )
+
+
+main()

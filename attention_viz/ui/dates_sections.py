@@ -1,0 +1,278 @@
+"""The date page's lower sections: step-through, teacher forcing, epochs, comparison, batch.
+
+Each slider-driven section is an st.fragment: moving its slider reruns only that section.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from attention_viz import inspect_dates as inspect
+from attention_viz.data import dates as data
+from attention_viz.plots import dates as plots
+from attention_viz.prediction import Prediction
+from attention_viz.ui import url_state
+from attention_viz.ui.widgets import md_escape, model_or_message, show_figure
+
+ATTENTION_MODELS = ("date-attention", "date-additive")
+MODELS = ["date-attention", "date-additive", "date-peeky", "date-baseline"]
+DEFAULT_TEXT = "Tuesday, September 25, 1984"
+DESCRIPTIONS = {
+    "date-baseline": "encoder's final state only",
+    "date-peeky": "final state fed to every step",
+    "date-attention": "dot-product attention (the book)",
+    "date-additive": "additive (Bahdanau) attention",
+}
+
+PARAMS = [
+    url_state.choice("model", MODELS, "date-attention"),
+    url_state.text("text", DEFAULT_TEXT, 200),
+    url_state.text("expected", "", 10),
+    url_state.flag("gold", True),
+    url_state.integer("step", 1, data.OUTPUT_CHARS, 1),
+    url_state.integer("epoch", 1, 100, 1),
+    url_state.integer("snap", 1, 6, 1),
+    url_state.choice("compare", MODELS, "date-baseline"),
+    url_state.text("batch", "", 2_000),
+]
+
+
+def _sync() -> None:
+    url_state.sync(PARAMS)
+
+
+@st.fragment
+def step_through(p: Prediction, gold: data.Example | None) -> None:
+    """A slider over the 10 decoding steps: the output so far and that step's weights."""
+    st.subheader("Step through the decoding")
+    t = st.slider("Decoding step", 1, data.OUTPUT_CHARS, key="step")
+    _sync()
+    so_far = p.text[:t] + "·" * (data.OUTPUT_CHARS - t)
+    c = st.columns([1, 3])
+    c[0].metric(f"Output after step {t}", so_far)
+    prev = "_" if t == 1 else p.text[t - 2]
+    c[0].caption(md_escape(f'Input to this step: the previous character {prev!r} ("_" = start).'))
+    top = p.extra.get("top3", [])
+    if top:
+        ranked = ", ".join(f"{ch!r} {prob:.1%}" for ch, prob in top[t - 1])
+        c[0].caption(md_escape(f"Most likely characters: {ranked}"))
+    with c[1]:
+        if p.attention is None:
+            st.info("This model has no attention weights to show per step.")
+            return
+        span = gold.output_spans()[t - 1] if gold is not None else None
+        show_figure(
+            plots.step_figure(p.attention[t - 1], p.source_tokens, span),
+            "fig_step",
+            f"step_{t}_attention",
+            height=260,
+        )
+        j = int(p.attention[t - 1].argmax())
+        st.caption(
+            md_escape(
+                f"Step {t} writes {p.text[t - 1]!r}; it looks hardest at input character {j} "
+                f"({p.source_tokens[j]!r}) with weight {p.attention[t - 1, j]:.3f}."
+            )
+        )
+
+
+def teacher_forcing(name: str, text: str, target: str) -> None:
+    """Both decodings side by side when the right answer is known."""
+    st.subheader("Teacher forcing vs free running")
+    st.text_input(
+        "Expected ISO date (filled in for examples and inputs in a known format)",
+        key="expected",
+        max_chars=10,
+        placeholder="YYYY-MM-DD",
+    )
+    target = st.session_state.expected or target
+    if not target:
+        st.info("Type the expected date above to compare the two decodings.")
+        return
+    model = model_or_message(name)
+    try:
+        cmp = inspect.compare_decodings(model, text, target)
+    except ValueError as e:
+        st.error(md_escape(str(e)))
+        return
+    marks = "".join("^" if d else " " for d in cmp.differs)
+    st.code(
+        f"target          {target}\n"
+        f"teacher forcing {cmp.forced.text}\n"
+        f"free running    {cmp.free.text}\n"
+        f"differ          {marks}",
+        language=None,
+    )
+    st.caption(
+        "Training feeds each step the true previous character (teacher forcing); at use the "
+        "model is fed its own previous output (free running), so one early mistake can "
+        "carry on. " + ("The two agree here." if not any(cmp.differs) else "They differ at ^.")
+    )
+    if cmp.forced.attention is not None:
+        show_figure(
+            plots.date_heatmap(
+                cmp.forced.attention,
+                cmp.forced.source_tokens,
+                list(cmp.forced.text),
+                title="attention under teacher forcing",
+            ),
+            "fig_forced",
+            f"{name}_teacher_forced",
+            height=360,
+        )
+
+
+@st.fragment
+def epoch_scrubber() -> None:
+    """The attention of fixed example inputs after each training epoch."""
+    st.subheader("How attention emerged during training")
+    s = st.session_state
+    name = s.model if s.model in ATTENTION_MODELS else "date-attention"
+    record = model_or_message(name).training_record
+    history, snaps = record.get("history", []), record.get("snapshot_inputs", [])
+    if not history or not snaps or history[0].get("attention") is None:
+        st.info(f"{name} was saved without per-epoch attention maps.")
+        return
+    s.epoch = min(s.epoch, len(history))
+    s.snap = min(s.snap, len(snaps))
+    c = st.columns([3, 2])
+    c[0].slider("Epoch", 1, len(history), key="epoch")
+    c[1].selectbox(
+        "Example input",
+        list(range(1, len(snaps) + 1)),
+        key="snap",
+        format_func=lambda i: f"{snaps[i - 1]['text']}  ({snaps[i - 1]['format']})",
+    )
+    _sync()
+    r, snap = history[s.epoch - 1], snaps[s.snap - 1]
+    weights = np.asarray(r["attention"][s.snap - 1])  # (10, len(text))
+    example = data.Example(
+        snap["text"],
+        snap["target"],
+        {k: tuple(v) for k, v in snap["spans"].items()},
+        snap["format"],
+    )
+    title = (
+        f"{name}, epoch {r['epoch']}: validation exact match {r['val_accuracy']:.2%}, "
+        f"loss {r['loss']:.4f}"
+    )
+    show_figure(
+        plots.date_heatmap(
+            weights,
+            list(snap["text"]),
+            list(r.get("outputs", [snap["target"]] * len(snaps))[s.snap - 1]),
+            inspect.gold_cells(example),
+            title=title,
+        ),
+        "fig_epoch",
+        f"{name}_epoch_{r['epoch']}",
+        height=380,
+    )
+    st.caption(
+        f"Rows are what the model wrote after epoch {r['epoch']} (gold: {snap['target']}); "
+        "outlined cells are the gold field spans. The example dates are test dates, never "
+        "trained on."
+    )
+
+
+@st.fragment
+def comparison(text: str | None) -> None:
+    """Learning curves, accuracy by input length, and two models' heatmaps side by side."""
+    st.subheader("Compare the models")
+    names = ["date-baseline", "date-peeky", "date-attention", "date-additive"]
+    records = {n: model_or_message(n).training_record for n in names}
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Learning curves** (validation exact match after each epoch)")
+        show_figure(
+            plots.learning_curves({n: r["history"] for n, r in records.items()}),
+            "fig_curves",
+            "date_learning_curves",
+            height=320,
+        )
+    with right:
+        st.markdown("**Accuracy by input length** (fresh test dates)")
+        by_length = {n: r["metrics"]["by_length"] for n, r in records.items()}
+        show_figure(plots.accuracy_by_length(by_length), "fig_by_length", "date_by_length", 320)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "model": names,
+                "test exact match": [
+                    f"{r['metrics']['exact_match']:.3%}" for r in records.values()
+                ],
+                "argmax in gold span": [
+                    "—"
+                    if r["metrics"]["attention_in_span"] is None
+                    else f"{r['metrics']['attention_in_span']:.1%}"
+                    for r in records.values()
+                ],
+                "parameters": [r["metrics"]["parameters"] for r in records.values()],
+                "seconds to 99% val": [
+                    r["metrics"]["seconds_to_99pct_val"] for r in records.values()
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+    if text is None:
+        return
+    s = st.session_state
+    st.selectbox("Second model, beside the first", names, key="compare")
+    _sync()
+    cols = st.columns(2)
+    for side, (col, name) in enumerate(zip(cols, (s.model, s.compare), strict=True)):
+        with col:
+            p = model_or_message(name).predict(text)
+            st.markdown(f"**{name}** → `{p.text}`")
+            if p.attention is None:
+                st.info(f"{name} has no attention.")
+            else:
+                show_figure(
+                    plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens),
+                    f"fig_side_{side}",
+                    f"{name}_attention",
+                    height=340,
+                )
+
+
+def batch_conversion() -> None:
+    """Paste lines or upload a file; a table with a validity column and a CSV download."""
+    st.subheader("Batch conversion")
+    st.caption(
+        f"One date per line, at most {inspect.MAX_BATCH_ROWS:,} lines; uploads: .txt or .csv "
+        f"(first column), UTF-8, at most {inspect.MAX_UPLOAD_BYTES // 1000} kB."
+    )
+    c = st.columns(2)
+    c[0].text_area("Paste dates, one per line", key="batch", height=150)
+    upload = c[1].file_uploader("…or upload a file", type=["txt", "csv", "tsv"], key="upload")
+    _sync()
+    lines = st.session_state.batch.splitlines()
+    if upload is not None:
+        try:
+            lines = inspect.lines_from_upload(upload.getvalue(), upload.name)
+        except ValueError as e:
+            st.error(md_escape(str(e)))
+            return
+    if not any(line.strip() for line in lines):
+        return
+    name = st.session_state.model
+    try:
+        rows = inspect.convert_lines(model_or_message(name), lines)
+    except ValueError as e:
+        st.error(md_escape(str(e)))
+        return
+    table = pd.DataFrame([r.__dict__ for r in rows])
+    st.dataframe(table, hide_index=True)
+    valid = sum(r.valid_date for r in rows)
+    st.caption(f"{len(rows)} lines converted with {name}; {valid} are real dates.")
+    st.download_button(
+        "Download the table (CSV)",
+        inspect.rows_to_csv(rows),
+        file_name="dates_converted.csv",
+        mime="text/csv",
+        key="download_batch",
+        on_click="ignore",
+    )

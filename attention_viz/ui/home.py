@@ -28,6 +28,11 @@ st.page_link(
     icon=":material/scatter_plot:",
 )
 st.page_link(
+    "attention_viz/ui/dates.py",
+    label="Date conversion seq2seq: where the decoder looks for each digit of an ISO date",
+    icon=":material/calendar_month:",
+)
+st.page_link(
     "attention_viz/ui/translation.py",
     label="Toy English→French translation: alignments that cross, scored against the gold ones",
     icon=":material/translate:",

@@ -57,7 +57,7 @@ def time_to_99() -> float | None:
     One thread, as `python -m attention_viz train` uses.
     """
     from attention_viz.models.date_seq2seq import DateSeq2SeqConfig
-    from attention_viz.train_dates import TrainConfig, train_model
+    from attention_viz.training.dates import TrainConfig, train_model
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

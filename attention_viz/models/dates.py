@@ -18,8 +18,8 @@ register(
             family="dates",
             summary=summary,
             build="attention_viz.models.date_seq2seq:build",
-            train="attention_viz.train_dates:train",
-            evaluate="attention_viz.eval_dates:evaluate",
+            train="attention_viz.training.dates:train",
+            evaluate="attention_viz.training.dates_eval:evaluate",
         )
         for name, summary in _SUMMARIES.items()
     )

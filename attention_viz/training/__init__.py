@@ -1,0 +1,1 @@
+"""Training loops and evaluation reports: `python -m attention_viz train|evaluate NAME`."""

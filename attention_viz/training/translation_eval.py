@@ -15,18 +15,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from attention_viz.analysis.translation_metrics import (
+    accuracy_by_tag,
+    alignment_error_rate,
+    argmax_alignment,
+    corpus_bleu,
+)
 from attention_viz.data.toy_translation import (
     PHENOMENA,
     Translation,
     reference_translate,
     tokenize_english,
     tokenize_french,
-)
-from attention_viz.translation_metrics import (
-    accuracy_by_tag,
-    alignment_error_rate,
-    argmax_alignment,
-    corpus_bleu,
 )
 
 EVAL_SEED = 10_000

@@ -11,7 +11,7 @@ import random
 import numpy as np
 import streamlit as st
 
-from attention_viz import inspect_dates as inspect
+from attention_viz.analysis import dates as date_analysis
 from attention_viz.data import dates as data
 from attention_viz.plots import dates as plots
 from attention_viz.prediction import Prediction
@@ -144,7 +144,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
     left, right = st.columns([4, 1])
     with left:
         st.toggle("Outline the gold field spans", key="gold", disabled=gold is None)
-        cells = inspect.gold_cells(gold) if gold is not None and s.gold else None
+        cells = date_analysis.gold_cells(gold) if gold is not None and s.gold else None
         fig = plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens, cells)
         show_figure(fig, "fig_heatmap", f"{s.model}_attention", height=420)
         header = ["output \\ input", *(f"{i}:{t}" for i, t in enumerate(p.source_tokens))]
@@ -158,7 +158,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
             on_click="ignore",
         )
     with right:
-        entropy = inspect.attention_entropy(p.attention)
+        entropy = date_analysis.attention_entropy(p.attention)
         st.markdown("**Entropy per row**")
         max_bits = float(np.log2(max(len(p.source_tokens), 2)))
         show_figure(
@@ -179,7 +179,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
         f"{len(p.source_tokens)} characters. Mean here: {mean_bits:.2f} bits."
     )
     if gold is not None:
-        hits = [h for h in inspect.in_span(gold, p.attention) if h is not None]
+        hits = [h for h in date_analysis.in_span(gold, p.attention) if h is not None]
         st.caption(
             f"The argmax of {sum(hits)} of {len(hits)} year/month/day output characters lies "
             "inside the gold span of the field it produces."

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from attention_viz import inspect_dates as inspect
+from attention_viz.analysis import dates as date_analysis
 from attention_viz.data import dates as data
 from attention_viz.plots import dates as plots
 from attention_viz.prediction import Prediction
@@ -93,7 +93,7 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
         return
     model = model_or_message(name)
     try:
-        cmp = inspect.compare_decodings(model, text, target)
+        cmp = date_analysis.compare_decodings(model, text, target)
     except ValueError as e:
         st.error(md_escape(str(e)))
         return
@@ -163,7 +163,7 @@ def epoch_scrubber() -> None:
             weights,
             list(snap["text"]),
             list(r.get("outputs", [snap["target"]] * len(snaps))[s.snap - 1]),
-            inspect.gold_cells(example),
+            date_analysis.gold_cells(example),
             title=title,
         ),
         "fig_epoch",
@@ -242,8 +242,8 @@ def batch_conversion() -> None:
     """Paste lines or upload a file; a table with a validity column and a CSV download."""
     st.subheader("Batch conversion")
     st.caption(
-        f"One date per line, at most {inspect.MAX_BATCH_ROWS:,} lines; uploads: .txt or .csv "
-        f"(first column), UTF-8, at most {inspect.MAX_UPLOAD_BYTES // 1000} kB."
+        f"One date per line, at most {date_analysis.MAX_BATCH_ROWS:,} lines; uploads: .txt or .csv "
+        f"(first column), UTF-8, at most {date_analysis.MAX_UPLOAD_BYTES // 1000} kB."
     )
     c = st.columns(2)
     c[0].text_area("Paste dates, one per line", key="batch", height=150)
@@ -252,7 +252,7 @@ def batch_conversion() -> None:
     lines = st.session_state.batch.splitlines()
     if upload is not None:
         try:
-            lines = inspect.lines_from_upload(upload.getvalue(), upload.name)
+            lines = date_analysis.lines_from_upload(upload.getvalue(), upload.name)
         except ValueError as e:
             st.error(md_escape(str(e)))
             return
@@ -260,7 +260,7 @@ def batch_conversion() -> None:
         return
     name = st.session_state.model
     try:
-        rows = inspect.convert_lines(model_or_message(name), lines)
+        rows = date_analysis.convert_lines(model_or_message(name), lines)
     except ValueError as e:
         st.error(md_escape(str(e)))
         return
@@ -270,7 +270,7 @@ def batch_conversion() -> None:
     st.caption(f"{len(rows)} lines converted with {name}; {valid} are real dates.")
     st.download_button(
         "Download the table (CSV)",
-        inspect.rows_to_csv(rows),
+        date_analysis.rows_to_csv(rows),
         file_name="dates_converted.csv",
         mime="text/csv",
         key="download_batch",

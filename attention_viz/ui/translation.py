@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attention_viz.analysis.translation import Analysis, analyse
 from attention_viz.data.toy_corpus import EXAMPLES
 from attention_viz.data.toy_lexicon import vocabulary_rows
 from attention_viz.data.toy_translation import UnknownWordsError, detokenize_french
@@ -15,7 +16,6 @@ from attention_viz.models.translation import MAX_BEAM
 from attention_viz.plots import translation as plots
 from attention_viz.registry import list_models, load_model
 from attention_viz.training.translation_eval import metrics_table, shipped_record
-from attention_viz.translation_analysis import Analysis, analyse
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import (
     csv_table,

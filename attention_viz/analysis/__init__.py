@@ -1,0 +1,1 @@
+"""What a page or a notebook asks of a model's output: entropy, gold spans, scores, tables."""

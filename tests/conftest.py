@@ -42,6 +42,18 @@ def app_url():
         pytest.fail(str(e))
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Run a module's small models on one torch thread: at these sizes two threads are
+    slower, and much slower when other processes share the cores. Restores the count."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()

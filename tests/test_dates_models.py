@@ -13,14 +13,8 @@ from attention_viz.models.date_decoders import DECODERS
 from attention_viz.models.date_seq2seq import DateSeq2Seq, DateSeq2SeqConfig
 from attention_viz.training.dates import TrainConfig, train_model
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny ops on two threads crawl when other processes share the cores; one does not."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small models run faster on one thread than on two here (see conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TEXTS = ["9/1/84", "Tuesday, the 25th of September 1984", "25 sept 1984"]

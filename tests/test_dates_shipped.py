@@ -7,7 +7,6 @@ import shutil
 
 import numpy as np
 import pytest
-import torch
 
 from attention_viz import load_model
 from attention_viz.checkpoint import WeightsError, load_checkpoint
@@ -27,12 +26,8 @@ FLOORS = {
 MAX_WEIGHTS_BYTES = 400_000
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small models run faster on one thread than on two here (see conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,8 @@ SMALL = {"embed_size": 16, "encoder_hidden": 16, "decoder_hidden": 32, "attentio
 ATTENTIONS = ("additive", "dot", "general", "location")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny ops run fastest on one thread (and leave a core to other processes)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small models run faster on one thread than on two here (see conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def small_model(attention: str, seed: int = 0):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import torch
 
 from attention_viz.cli import main
 from attention_viz.data.toy_corpus import sample_pairs
@@ -17,12 +16,8 @@ FRESH_SEED = 4242  # training uses seeds 0 (train) and 1 (validation); evaluate 
 NAMES = ("translation-attention", "translation-dot", "translation-location")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Small models run faster on one thread than on two here (see conftest).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,63 @@
+"""A corrupt or missing weights file: the page names it and the rebuild command, no traceback."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from attention_viz import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def broken_weights(tmp_path, monkeypatch):
+    """A copy of pretrained/ with translation-attention corrupt and date-attention's JSON gone."""
+    for f in registry.PRETRAINED_DIR.glob("*.*"):
+        shutil.copy(f, tmp_path / f.name)
+    blob = bytearray((tmp_path / "translation-attention.safetensors").read_bytes())
+    blob[-5] ^= 0xFF
+    (tmp_path / "translation-attention.safetensors").write_bytes(bytes(blob))
+    (tmp_path / "date-attention.json").unlink()
+    monkeypatch.setattr(registry, "PRETRAINED_DIR", tmp_path)
+    registry.load_model.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    registry.load_model.cache_clear()  # later tests load the real weights again
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def run_page(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=120).run()
+
+
+def shown(markdown: str) -> str:
+    return markdown.replace("\\", "")
+
+
+def test_date_page_names_the_missing_file_and_the_command(broken_weights):
+    at = run_page("attention_viz/ui/dates.py")
+    assert not at.exception
+    errors = " ".join(shown(e.value) for e in at.error)
+    assert "date-attention.json is missing" in errors
+    assert "python -m attention_viz train date-attention" in errors
+
+
+def test_translation_page_names_the_corrupt_file_and_the_command(broken_weights):
+    at = run_page("attention_viz/ui/translation.py")
+    assert not at.exception
+    errors = " ".join(shown(e.value) for e in at.error)
+    assert "translation-attention.safetensors is corrupt" in errors
+    assert "python -m attention_viz train translation-attention" in errors
+
+
+def test_cli_says_the_same_in_one_line(broken_weights, capsys):
+    from attention_viz.cli import main
+
+    assert main(["predict", "translation-attention", "the cat eats"]) == 2
+    err = capsys.readouterr().err
+    assert "is corrupt" in err and "Traceback" not in err and len(err.splitlines()) == 1

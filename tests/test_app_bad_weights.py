@@ -1,15 +1,12 @@
 """A corrupt or missing weights file: the page names it and the rebuild command, no traceback."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from apptest_helpers import run_page, shown
 
 from attention_viz import registry
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -29,14 +26,6 @@ def broken_weights(tmp_path, monkeypatch):
     registry.load_model.cache_clear()  # later tests load the real weights again
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-def run_page(path: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / path), default_timeout=120).run()
-
-
-def shown(markdown: str) -> str:
-    return markdown.replace("\\", "")
 
 
 def test_date_page_names_the_missing_file_and_the_command(broken_weights):

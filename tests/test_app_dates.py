@@ -3,52 +3,25 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest_helpers import assert_clean, charts, plotly_array, run_page
 from streamlit.testing.v1 import AppTest
 
 from attention_viz.data import dates as data
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "attention_viz/ui/dates.py"  # as app.py names it
 
 
 def dates_page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def charts(at: AppTest) -> dict[str, dict]:
-    """Plotly figures by element key."""
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    return run_page(PAGE, **query)
 
 
 def heatmaps(at: AppTest) -> list[np.ndarray]:
-    out = []
-    for spec in charts(at).values():
-        for trace in spec["data"]:
-            if trace["type"] == "heatmap":
-                out.append(_array(trace["z"]))
-    return out
-
-
-def _array(value) -> np.ndarray:
-    if isinstance(value, dict):  # plotly 7 sends typed arrays
-        import base64
-
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(value)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return [
+        plotly_array(t["z"]) for spec in charts(at) for t in spec["data"] if t["type"] == "heatmap"
+    ]
 
 
 def test_default_page_converts_and_draws_everything():
@@ -114,7 +87,7 @@ def test_markup_and_emoji_are_shown_as_text_and_flagged():
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
     assert "unknown" in warning
-    for spec in charts(at).values():
+    for spec in charts(at):
         text = json.dumps(spec)
         assert "<b>" not in text  # tick labels are HTML-escaped
 

@@ -1,58 +1,27 @@
 """The home and kernel-regression pages under Streamlit's AppTest."""
 
-import base64
-import json
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
+from apptest_helpers import ROOT, assert_clean, charts, plotly_array, run_page, shown
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 KERNEL_PAGE = "attention_viz/ui/kernel_regression.py"  # as app.py names it
 
 
 def kernel_page(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / KERNEL_PAGE), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return run_page(KERNEL_PAGE, **query)
 
 
 def heatmap(at: AppTest) -> np.ndarray:
     """The heatmap's weights, (T_q, T_k)."""
     (trace,) = [t for c in charts(at) for t in c["data"] if t["type"] == "heatmap"]
-    return array(trace["z"])
+    return plotly_array(trace["z"])
 
 
 def prediction(at: AppTest) -> np.ndarray:
     (trace,) = [t for t in charts(at)[0]["data"] if t.get("name") == "prediction"]
-    return array(trace["y"])
-
-
-def array(value) -> np.ndarray:
-    """A plotly data array: plain list, or {dtype, bdata (base64), shape} as plotly 7 sends it."""
-    if isinstance(value, dict):
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", len(flat))).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(value)
-
-
-def shown(markdown: str) -> str:
-    """What a user reads: markdown backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    return plotly_array(trace["y"])
 
 
 def test_home_explains_attention_and_links_the_pages():
@@ -204,7 +173,7 @@ def test_weights_download_offers_the_full_matrix_or_the_binned_one():
 def test_heatmap_axes_are_the_sorted_inputs_with_hover():
     at = kernel_page(n_train="20", n_query="20")
     (trace,) = [t for c in charts(at) for t in c["data"] if t["type"] == "heatmap"]
-    x, y = array(trace["x"]), array(trace["y"])
+    x, y = plotly_array(trace["x"]), plotly_array(trace["y"])
     assert len(x) == 20 and (np.diff(x) >= 0).all() and (np.diff(y) > 0).all()
     assert "query x" in trace["hovertemplate"] and "key x" in trace["hovertemplate"]
     assert "weight" in trace["hovertemplate"]

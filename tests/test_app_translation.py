@@ -2,53 +2,27 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import re
-from pathlib import Path
 
 import numpy as np
+from apptest_helpers import ROOT, assert_clean, charts, plotly_array, run_page, shown
 from streamlit.testing.v1 import AppTest
 
 from attention_viz.data.toy_corpus import EXAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "attention_viz/ui/translation.py")
+PAGE = "attention_viz/ui/translation.py"
 
 
 def page(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return run_page(PAGE, **query)
 
 
 def heatmaps(at: AppTest) -> list[dict]:
     return [t for c in charts(at) for t in c["data"] if t["type"] == "heatmap"]
 
 
-def array(value) -> np.ndarray:
-    """A plotly data array: plain list, or {dtype, bdata (base64), shape} as plotly 7 sends it."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value)
-
-
-def shown(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 def text_of(at: AppTest) -> str:
     return " ".join(shown(m.value) for m in at.markdown)
-
-
-def assert_clean(at: AppTest) -> None:
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def test_default_sentence_translated_with_heatmap_and_gold():
@@ -107,7 +81,7 @@ def test_step_through_shows_that_steps_weights():
     assert at.slider(key="step").value == 3
     assert "step 3 writes **noir**" in text_of(at)
     bars = [t for c in charts(at) for t in c["data"] if t["type"] == "bar"]
-    weights = array(bars[0]["y"])  # the step's weights over the 8 English words
+    weights = plotly_array(bars[0]["y"])  # the step's weights over the 8 English words
     assert weights.shape == (8,) and np.isclose(weights.sum(), 1.0)
     assert weights.argmax() == 1  # noir is written from "black"
 
@@ -142,7 +116,7 @@ def test_state_goes_to_the_url():
 
 
 def test_export_config_csv_and_presentation_fonts():
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=120)
     at.session_state["present"] = True  # the app-wide presentation toggle (sidebar)
     at.run()
     assert_clean(at)

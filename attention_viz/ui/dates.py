@@ -22,6 +22,7 @@ from attention_viz.ui.widgets import (
     csv_table,
     md_escape,
     model_or_message,
+    presenting,
     show_figure,
     show_warnings,
 )
@@ -90,7 +91,10 @@ def _input_controls() -> None:
         format_func=lambda m: f"{m} — {sections.DESCRIPTIONS[m]}",
     )
     st.caption("Examples (one per format family, dates the models never saw in training):")
-    buttons = st.columns(len(data.FAMILIES) + 1)
+    # One row on a laptop; rows of four in presentation mode, where labels are twice as wide.
+    count = len(data.FAMILIES) + 1
+    per_row = 4 if presenting() else count
+    buttons = [c for start in range(0, count, per_row) for c in st.columns(per_row)][:count]
     for i, family in enumerate(data.FAMILIES):
         e = data.example_of_family(family, seed=3 + i)
         buttons[i].button(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from attention_viz import bench
-from attention_viz.checkpoint import WeightsError
+from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
 from attention_viz.registry import (
     SPECS,
@@ -78,8 +78,11 @@ def _list(args) -> int:
     print(f"device: {device} ({note})")
     print("kernel-regression      Nadaraya–Watson attention pooling (no weights to load)")
     for name in list_models():
-        weights = weights_stem(name).with_suffix(".safetensors")
-        state = "weights ok" if weights.is_file() else f"no weights: {rebuild_command(name)}"
+        try:
+            load_checkpoint(weights_stem(name), rebuild_command(name))
+            state = "weights ok"
+        except WeightsError as e:
+            state = str(e)
         print(f"{name:<22} {SPECS[name].summary}  [{state}]")
     return 0
 
@@ -99,12 +102,17 @@ def _predict(args) -> int:
 
 
 def text_heatmap(weights: np.ndarray, source: list[str], target: list[str]) -> str:
-    """Rows = target tokens, columns = source tokens, one shade character per weight."""
+    """Rows = target tokens, columns = source tokens, one shade character per weight.
+
+    Characters get one column each; words get columns as wide as the longest (up to 8).
+    """
     width = max((len(t) for t in target), default=1)
-    lines = [" " * width + " " + " ".join(s[:1] if s.strip() else "␣" for s in source)]
+    col = min(max((len(s) for s in source), default=1), 8)
+    shown = [(s if s.strip() else "␣")[:col] for s in source]
+    lines = [" " * width + " " + " ".join(f"{s:>{col}}" for s in shown)]
     for token, row in zip(target, weights, strict=True):
         shades = (SHADES[min(int(w * len(SHADES)), len(SHADES) - 1)] for w in row)
-        lines.append(f"{token:>{width}} " + " ".join(shades))
+        lines.append(f"{token:>{width}} " + " ".join(f"{c:>{col}}" for c in shades))
     lines.append(f"(shade: '{SHADES[1]}' low ... '{SHADES[-1]}' high; columns are input tokens)")
     return "\n".join(lines)
 

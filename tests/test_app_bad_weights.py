@@ -50,3 +50,13 @@ def test_cli_says_the_same_in_one_line(broken_weights, capsys):
     assert main(["predict", "translation-attention", "the cat eats"]) == 2
     err = capsys.readouterr().err
     assert "is corrupt" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_cli_list_checks_every_weights_file(broken_weights, capsys):
+    from attention_viz.cli import main
+
+    assert main(["list"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "translation-attention.safetensors is corrupt" in lines["translation-attention"]
+    assert "date-attention.json is missing" in lines["date-attention"]
+    assert lines["translation-dot"].endswith("[weights ok]")

@@ -85,3 +85,14 @@ def test_core_modules_never_import_streamlit():
         )
     ]
     assert offenders == []
+
+
+def test_text_heatmap_heads_word_columns_with_whole_words():
+    import numpy as np
+
+    weights = np.array([[0.0, 1.0], [0.95, 0.05]])
+    text = cli.text_heatmap(weights, ["black", "cat"], ["chat", "noir"])
+    header, chat, noir, _legend = text.splitlines()
+    assert header.split() == ["black", "cat"]
+    assert chat.split() == ["chat", "@"] and chat.rindex("@") == header.rindex("t")
+    assert noir.split() == ["noir", "@"] and noir.index("@") == header.index("k")

@@ -179,7 +179,7 @@ def test_binning_keeps_rows_summing_to_one():
 
 
 def test_csv_table_quotes_and_defuses_formulas():
-    from attention_viz.ui.widgets import csv_table
+    from attention_viz.analysis.tables import matrix_csv
 
-    text = csv_table(["q \\ k", "a,b", "=cmd"], np.array([[0.25, 0.75]]), ["-1"])
+    text = matrix_csv(["q \\ k", "a,b", "=cmd"], np.array([[0.25, 0.75]]), ["-1"])
     assert text.splitlines() == ['q \\ k,"a,b",\'=cmd', "'-1,0.25,0.75"]

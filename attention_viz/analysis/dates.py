@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attention_viz.analysis.tables import csv_text
 from attention_viz.data import dates as data
 from attention_viz.prediction import Prediction
 
@@ -54,14 +55,6 @@ class DecodingComparison:
     forced: Prediction  # each step fed the true previous character
     target: str
     differs: list[bool]  # per output position: free-running char != teacher-forced char
-
-    @property
-    def first_error(self) -> int | None:
-        """First position where free running is wrong, or None."""
-        wrong = [
-            i for i, (a, b) in enumerate(zip(self.free.text, self.target, strict=True)) if a != b
-        ]
-        return wrong[0] if wrong else None
 
 
 def compare_decodings(model, text: str, target: str) -> DecodingComparison:
@@ -138,18 +131,7 @@ def convert_lines(model, lines: list[str], max_rows: int = MAX_BATCH_ROWS) -> li
 
 def rows_to_csv(rows: list[BatchRow]) -> str:
     """CSV of the batch table; cells a spreadsheet would run as formulas are quoted."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["line", "input", "output", "valid_date", "expected", "note"])
-    for r in rows:
-        cells = [r.line, r.input, r.output, r.valid_date, r.expected, r.note]
-        writer.writerow([_safe_cell(c) for c in cells])
-    return out.getvalue()
-
-
-def _safe_cell(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = ["line", "input", "output", "valid_date", "expected", "note"]
+    return csv_text(
+        header, ([r.line, r.input, r.output, str(r.valid_date), r.expected, r.note] for r in rows)
+    )

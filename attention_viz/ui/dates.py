@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from attention_viz.analysis import dates as date_analysis
+from attention_viz.analysis.tables import matrix_csv
 from attention_viz.data import dates as data
 from attention_viz.plots import dates as plots
 from attention_viz.prediction import Prediction
@@ -19,7 +20,6 @@ from attention_viz.registry import list_models
 from attention_viz.ui import dates_sections as sections
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import (
-    csv_table,
     md_escape,
     model_or_message,
     presenting,
@@ -155,7 +155,7 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
         labels = [f"{i}:{t}" for i, t in enumerate(p.target_tokens)]
         st.download_button(
             "Download the weights (CSV)",
-            csv_table(header, p.attention, labels),
+            matrix_csv(header, p.attention, labels),
             file_name=f"{s.model}_attention.csv",
             mime="text/csv",
             key="download_heatmap",

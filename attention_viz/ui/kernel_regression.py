@@ -9,11 +9,12 @@ import numpy as np
 import streamlit as st
 
 from attention_viz import kernel_regression as kr
+from attention_viz.analysis.tables import matrix_csv
 from attention_viz.attention import KERNELS
 from attention_viz.data.regression import FUNCTIONS, query_grid, sample
 from attention_viz.plots import kernel as plots
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import csv_table, show_figure, show_warnings
+from attention_viz.ui.widgets import show_figure, show_warnings
 
 BANDWIDTHS = sorted(
     {round(m * 10.0**e, 6) for e in range(-3, 3) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)}
@@ -217,7 +218,7 @@ def _download(weights, x_query, x_train, binned) -> None:
 
     def table() -> str:
         header = ["query x \\ key x", *(f"{c:.6g}" for c in cols)]
-        return csv_table(header, z, (f"{r:.6g}" for r in rows))
+        return matrix_csv(header, z, (f"{r:.6g}" for r in rows))
 
     label = "Download the weights (CSV)" if full else "Download the binned weights shown (CSV)"
     st.download_button(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from attention_viz.analysis.tables import matrix_csv
 from attention_viz.analysis.translation import Analysis, analyse
 from attention_viz.data.toy_corpus import EXAMPLES
 from attention_viz.data.toy_lexicon import vocabulary_rows
@@ -18,7 +19,6 @@ from attention_viz.registry import list_models, load_model
 from attention_viz.training.translation_eval import metrics_table, shipped_record
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import (
-    csv_table,
     md_escape,
     model_or_message,
     show_figure,
@@ -216,7 +216,7 @@ def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
             "while the model reads the reference.",
         )
     m[1].metric("log probability", f"{p.extra.get('log_prob', float('nan')):.3f}")
-    csv = csv_table(["French \\ English", *p.source_tokens], p.attention, p.target_tokens)
+    csv = matrix_csv(["French \\ English", *p.source_tokens], p.attention, p.target_tokens)
     st.download_button(
         "Download these weights (CSV)",
         csv,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -48,23 +47,6 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
         },
     }
     st.plotly_chart(fig, key=key, config=config, width="stretch")
-
-
-def csv_table(header: Iterable[str], rows: np.ndarray, row_labels: Iterable[str]) -> str:
-    """A CSV with a header line and one labelled line per row of `rows`."""
-    lines = [",".join(_csv_cell(h) for h in header)]
-    for label, row in zip(row_labels, rows, strict=True):
-        lines.append(",".join([_csv_cell(label), *(f"{v:.6g}" for v in row)]))
-    return "\n".join(lines) + "\n"
-
-
-def _csv_cell(value: str) -> str:
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@"):  # a spreadsheet would run it as a formula
-        value = "'" + value
-    if any(c in value for c in ',"\n'):
-        value = '"' + value.replace('"', '""') + '"'
-    return value
 
 
 @st.cache_resource(show_spinner="Loading model…")

@@ -16,13 +16,13 @@ import numpy as np
 from attention_viz import bench
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
+from attention_viz.families import family_of
+from attention_viz.family import resolve
 from attention_viz.registry import (
-    SPECS,
+    entry,
     list_models,
     load_model,
     rebuild_command,
-    resolve,
-    spec,
     weights_stem,
 )
 
@@ -83,7 +83,7 @@ def _list(args) -> int:
             state = "weights ok"
         except WeightsError as e:
             state = str(e)
-        print(f"{name:<22} {SPECS[name].summary}  [{state}]")
+        print(f"{name:<22} {entry(name).summary}  [{state}]")
     return 0
 
 
@@ -120,14 +120,14 @@ def text_heatmap(weights: np.ndarray, source: list[str], target: list[str]) -> s
 def _train(args) -> int:
     from pathlib import Path
 
-    s = spec(args.name)
+    train = resolve(family_of(args.name).train)
     stem = weights_stem(args.name, Path(args.out) if args.out else None)
-    resolve(s.train)(args.name, stem, quick=args.quick, seed=args.seed)
+    train(args.name, stem, quick=args.quick, seed=args.seed)
     return 0
 
 
 def _evaluate(args) -> int:
-    return resolve(spec(args.name).evaluate)(load_model(args.name), args.file)
+    return resolve(family_of(args.name).evaluate)(load_model(args.name), args.file)
 
 
 def _bench(args) -> int:

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from attention_viz.families import families
+
 st.title("Attention Lab")
 st.markdown(
     """
@@ -22,18 +24,6 @@ st.markdown(
     "product, or a small neural network. Each row of a heatmap is one query's weights."
 )
 st.subheader("Models")
-st.page_link(
-    "attention_viz/ui/kernel_regression.py",
-    label="Nadaraya–Watson kernel regression: drag the kernel width, watch the fit change",
-    icon=":material/scatter_plot:",
-)
-st.page_link(
-    "attention_viz/ui/dates.py",
-    label="Date conversion seq2seq: where the decoder looks for each digit of an ISO date",
-    icon=":material/calendar_month:",
-)
-st.page_link(
-    "attention_viz/ui/translation.py",
-    label="Toy English→French translation: alignments that cross, scored against the gold ones",
-    icon=":material/translate:",
-)
+for f in families():
+    if f.page is not None:
+        st.page_link(str(f.page_path()), label=f.blurb, icon=f.icon)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ import pytest
 from attention_viz.bench.app_server import running_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# Test modules in core/, families/, app/ and browser/ import the helpers beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

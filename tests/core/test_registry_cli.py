@@ -10,7 +10,7 @@ import torch
 from attention_viz import cli, list_models, load_model
 from attention_viz.device import configure_threads, pick_device
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_device_prefers_cuda_then_mps_then_cpu(monkeypatch):

@@ -11,7 +11,9 @@ from attention_viz.ui.widgets import show_warnings
 
 def pages() -> list:
     """Home, then one page per family that has one, in the families' order."""
-    home = st.Page(str(PACKAGE_DIR / "ui/home.py"), title="Home", icon=":material/home:", default=True)
+    home = st.Page(
+        str(PACKAGE_DIR / "ui/home.py"), title="Home", icon=":material/home:", default=True
+    )
     return [home] + [
         st.Page(str(f.page_path()), title=f.title, icon=f.icon, url_path=f.key)
         for f in families()

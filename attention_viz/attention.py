@@ -13,11 +13,49 @@ Shape symbols used in the comments:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 KERNELS = ("gaussian", "laplace", "epanechnikov", "boxcar")
+
+
+@dataclass(frozen=True)
+class ScoreFormula:
+    """A score as the pages write it: s_t is the decoder state (query), h_j an encoder
+    state (key), e_{t,j} the score; the weights are a_{t,j} = softmax_j e_{t,j}."""
+
+    latex: str
+    note: str
+
+
+# Each score's formula, beside the code that computes it (the ModelEntry.score keys).
+SCORES = {
+    "dot": ScoreFormula(
+        r"e_{t,j} = s_t^\top h_j",
+        "Dot score (Luong; the book's date model): the decoder state against each encoder state.",
+    ),
+    "scaled-dot": ScoreFormula(
+        r"e_{t,j} = \frac{q_t^\top k_j}{\sqrt{d}}",
+        "Scaled dot score (transformers): dividing by sqrt(d) keeps the scores' variance near 1.",
+    ),
+    "general": ScoreFormula(r"e_{t,j} = s_t^\top W\, h_j", "Luong's general score."),
+    "additive": ScoreFormula(
+        r"e_{t,j} = v^\top \tanh\!\left(W_q\, s_t + W_k\, h_j\right)",
+        "Additive score (Bahdanau): a small network of the decoder state and each encoder state.",
+    ),
+    "additive-previous": ScoreFormula(
+        r"e_{t,j} = v^\top \tanh\!\left(W_q\, s_{t-1} + W_k\, h_j\right)",
+        "Bahdanau's additive score: the previous decoder state against each encoder state.",
+    ),
+    "location": ScoreFormula(
+        r"e_t = W_a\,[\mathrm{emb}(y_{t-1});\, s_{t-1}]",
+        "Location-based (the PyTorch tutorial): the scores of all positions come from "
+        "the decoder's input word and state alone; no encoder state h_j enters them, so "
+        "it can only learn where words usually are.",
+    ),
+}
 
 
 def masked_softmax(
@@ -86,8 +124,17 @@ class AdditiveScore(nn.Module):
         self.v = nn.Linear(hidden_size, 1, bias=False)
 
     def forward(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
+        return self.from_projected(query, self.project_keys(key))
+
+    def project_keys(self, key: torch.Tensor) -> torch.Tensor:
+        """W_k k: (B, T_k, D_k) -> (B, T_k, H); a decoder that queries the same keys at
+        every step projects them once."""
+        return self.W_k(key)
+
+    def from_projected(self, query: torch.Tensor, projected_keys: torch.Tensor) -> torch.Tensor:
+        """Scores against keys already projected by project_keys: -> (B, T_q, T_k)."""
         q = self.W_q(query).unsqueeze(2)  # (B, T_q, 1, H)
-        k = self.W_k(key).unsqueeze(1)  # (B, 1, T_k, H)
+        k = projected_keys.unsqueeze(1)  # (B, 1, T_k, H)
         return self.v(torch.tanh(q + k)).squeeze(-1)  # (B, T_q, T_k, 1) -> (B, T_q, T_k)
 
 

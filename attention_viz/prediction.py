@@ -43,7 +43,9 @@ class Axis:
 
     @classmethod
     def regions(cls, rows: int, cols: int) -> Axis:
-        return cls("regions", tuple(f"({r},{c})" for r in range(rows) for c in range(cols)), (rows, cols))
+        return cls(
+            "regions", tuple(f"({r},{c})" for r in range(rows) for c in range(cols)), (rows, cols)
+        )
 
     @classmethod
     def slots(cls, count: int) -> Axis:

@@ -1,7 +1,7 @@
 """The model families, one folder each; this list is the only shared file a family touches.
 
-    from attention_viz.families import families, family_of
-    [f.key for f in families()]          # navigation order
+from attention_viz.families import families, family_of
+[f.key for f in families()]          # navigation order
 """
 
 from __future__ import annotations

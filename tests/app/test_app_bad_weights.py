@@ -29,7 +29,7 @@ def broken_weights(tmp_path, monkeypatch):
 
 
 def test_date_page_names_the_missing_file_and_the_command(broken_weights):
-    at = run_page("attention_viz/ui/dates.py")
+    at = run_page("attention_viz/families/dates/page.py")
     assert not at.exception
     errors = " ".join(shown(e.value) for e in at.error)
     assert "date-attention.json is missing" in errors
@@ -37,7 +37,7 @@ def test_date_page_names_the_missing_file_and_the_command(broken_weights):
 
 
 def test_translation_page_names_the_corrupt_file_and_the_command(broken_weights):
-    at = run_page("attention_viz/ui/translation.py")
+    at = run_page("attention_viz/families/translation/page.py")
     assert not at.exception
     errors = " ".join(shown(e.value) for e in at.error)
     assert "translation-attention.safetensors is corrupt" in errors

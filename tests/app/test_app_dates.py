@@ -9,9 +9,9 @@ import pytest
 from apptest_helpers import assert_clean, charts, plotly_array, run_page
 from streamlit.testing.v1 import AppTest
 
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 
-PAGE = "attention_viz/ui/dates.py"  # as app.py names it
+PAGE = "attention_viz/families/dates/page.py"  # as app.py names it
 
 
 def dates_page(**query) -> AppTest:

@@ -8,9 +8,9 @@ import numpy as np
 from apptest_helpers import ROOT, assert_clean, charts, plotly_array, run_page, shown
 from streamlit.testing.v1 import AppTest
 
-from attention_viz.data.toy_corpus import EXAMPLES
+from attention_viz.families.translation.corpus import EXAMPLES
 
-PAGE = "attention_viz/ui/translation.py"
+PAGE = "attention_viz/families/translation/page.py"
 
 
 def page(**query) -> AppTest:

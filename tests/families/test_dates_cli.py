@@ -83,7 +83,7 @@ def test_quick_training_run_writes_a_loadable_checkpoint(capsys, tmp_path):
     record = json.loads((tmp_path / "date-attention.json").read_text())
     assert record["quick"] is True and len(record["history"]) == 2
     from attention_viz.checkpoint import load_checkpoint
-    from attention_viz.models.date_seq2seq import build
+    from attention_viz.families.dates.model import build
 
     model = build(load_checkpoint(tmp_path / "date-attention", "rebuild")).eval()
     assert len(model.predict("May 3, 1999").text) == 10

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 
 
 def test_at_least_twenty_formats_and_the_books():

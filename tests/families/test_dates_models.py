@@ -7,11 +7,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from attention_viz.analysis.dates import attention_entropy, compare_decodings, convert_lines
-from attention_viz.data import dates as data
-from attention_viz.models.date_decoders import DECODERS
-from attention_viz.models.date_seq2seq import DateSeq2Seq, DateSeq2SeqConfig
-from attention_viz.training.dates import TrainConfig, train_model
+from attention_viz.families.dates.analysis import attention_entropy, compare_decodings, convert_lines
+from attention_viz.families.dates import data
+from attention_viz.families.dates.decoders import DECODERS
+from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
+from attention_viz.families.dates.train import TrainConfig, train_model
 
 # Small models run faster on one thread than on two here (see conftest).
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -162,7 +162,7 @@ def test_training_loop_records_history_and_snapshots():
 
 
 def test_uploads_are_read_as_text_or_refused():
-    from attention_viz.analysis.dates import MAX_UPLOAD_BYTES, lines_from_upload, rows_to_csv
+    from attention_viz.families.dates.analysis import MAX_UPLOAD_BYTES, lines_from_upload, rows_to_csv
 
     assert lines_from_upload(b"May 3, 1999\n2/10/93\n", "a.txt") == ["May 3, 1999", "2/10/93"]
     assert lines_from_upload(b'"May 3, 1999",x\n2/10/93,y\n', "a.csv") == ["May 3, 1999", "2/10/93"]

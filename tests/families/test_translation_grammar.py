@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from attention_viz.data.toy_corpus import (
+from attention_viz.families.translation.corpus import (
     LONG_MAX_LEN,
     TRAIN_MAX_LEN,
     heldout_pairs,
@@ -13,8 +13,8 @@ from attention_viz.data.toy_corpus import (
     source_vocab,
     target_vocab,
 )
-from attention_viz.data.toy_lexicon import ADJECTIVES, NOUNS, VERBS, starts_with_vowel
-from attention_viz.data.toy_translation import (
+from attention_viz.families.translation.lexicon import ADJECTIVES, NOUNS, VERBS, starts_with_vowel
+from attention_viz.families.translation.grammar import (
     UnknownWordsError,
     detokenize_french,
     reference_translate,

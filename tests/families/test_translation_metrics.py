@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from attention_viz.analysis.translation_metrics import (
+from attention_viz.families.translation.metrics import (
     accuracy_by_tag,
     alignment_error_rate,
     argmax_alignment,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from attention_viz.data.toy_corpus import sample_pairs
-from attention_viz.data.toy_translation import UnknownWordsError
-from attention_viz.models.decoding import beam_search, greedy
-from attention_viz.training.translation import TrainConfig, batch_tensors, fit, new_model
+from attention_viz.families.translation.corpus import sample_pairs
+from attention_viz.families.translation.grammar import UnknownWordsError
+from attention_viz.decoding import beam_search, greedy
+from attention_viz.families.translation.train import TrainConfig, batch_tensors, fit, new_model
 
 SMALL = {"embed_size": 16, "encoder_hidden": 16, "decoder_hidden": 32, "attention_hidden": 16}
 ATTENTIONS = ("additive", "dot", "general", "location")

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from attention_viz.cli import main
-from attention_viz.data.toy_corpus import sample_pairs
+from attention_viz.families.translation.corpus import sample_pairs
 from attention_viz.registry import list_models, load_model, weights_stem
-from attention_viz.training.translation_eval import EVAL_SEED, evaluate_pairs
+from attention_viz.families.translation.evaluate import EVAL_SEED, evaluate_pairs
 
 FRESH_SEED = 4242  # training uses seeds 0 (train) and 1 (validation); evaluate uses EVAL_SEED
 NAMES = ("translation-attention", "translation-dot", "translation-location")
@@ -90,7 +90,7 @@ def test_cli_evaluate_file(tmp_path, capsys):
 
 def test_cli_train_quick_writes_a_loadable_checkpoint(tmp_path, capsys):
     from attention_viz.checkpoint import load_checkpoint
-    from attention_viz.models.translation import build
+    from attention_viz.families.translation.model import build
 
     assert main(["train", "translation-dot", "--quick", "--out", str(tmp_path)]) == 0
     checkpoint = load_checkpoint(tmp_path / "translation-dot", "rebuild")

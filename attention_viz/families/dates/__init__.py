@@ -7,7 +7,7 @@ FAMILY = Family(
     title="Date conversion",
     icon=":material/calendar_month:",
     blurb="Date conversion seq2seq: where the decoder looks for each digit of an ISO date",
-    page="ui/dates.py",
+    page="families/dates/page.py",
     models=(
         ModelEntry(
             "date-attention",
@@ -40,9 +40,9 @@ FAMILY = Family(
             options={"decoder": "baseline"},
         ),
     ),
-    build="attention_viz.models.date_seq2seq:build",
-    train="attention_viz.training.dates:train",
-    evaluate="attention_viz.training.dates_eval:evaluate",
+    build="attention_viz.families.dates.model:build",
+    train="attention_viz.families.dates.train:train",
+    evaluate="attention_viz.families.dates.evaluate:evaluate",
     examples=(("book", "Tuesday, September 25, 1984"), ("short", "8/23/08")),
     order=20,
 )

@@ -7,7 +7,7 @@ FAMILY = Family(
     title="Translation",
     icon=":material/translate:",
     blurb="Toy English→French translation: alignments that cross, scored against the gold ones",
-    page="ui/translation.py",
+    page="families/translation/page.py",
     models=(
         ModelEntry(
             "translation-attention",
@@ -34,9 +34,9 @@ FAMILY = Family(
             options={"attention": "location"},
         ),
     ),
-    build="attention_viz.models.translation:build",
-    train="attention_viz.training.translation:train",
-    evaluate="attention_viz.training.translation_eval:evaluate",
+    build="attention_viz.families.translation.model:build",
+    train="attention_viz.families.translation.train:train",
+    evaluate="attention_viz.families.translation.evaluate:evaluate",
     examples=(("negation", "the black cat does not eat the apples"),),
     order=30,
 )

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from attention_viz.analysis import dates as date_analysis
-from attention_viz.data import dates as data
-from attention_viz.plots import dates as plots
+from attention_viz.families.dates import analysis as date_analysis
+from attention_viz.families.dates import data
+from attention_viz.families.dates import plots
 from attention_viz.prediction import Prediction
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from attention_viz.data.toy_lexicon import starts_with_vowel
+from attention_viz.families.translation.lexicon import starts_with_vowel
 
 
 def tokenize_french(text: str) -> list[str]:

@@ -21,10 +21,10 @@ import torch.nn.functional as F
 
 from attention_viz.bench import machine
 from attention_viz.checkpoint import save_checkpoint
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 from attention_viz.device import THREADS_ENV, configure_threads
-from attention_viz.models.date_seq2seq import DateSeq2Seq, DateSeq2SeqConfig, count_parameters
-from attention_viz.training.dates_eval import exact_match, full_report, inference_speed
+from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig, count_parameters
+from attention_viz.families.dates.evaluate import exact_match, full_report, inference_speed
 
 # One decoder per registered name; everything else is shared so the comparison is fair.
 DECODER_OF = {

@@ -23,12 +23,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from attention_viz.data.toy_french import (
+from attention_viz.families.translation.french import (
     detokenize_french,
     elide_and_contract,
     tokenize_french,
 )
-from attention_viz.data.toy_lexicon import (
+from attention_viz.families.translation.lexicon import (
     ADJECTIVES,
     ADVERBS,
     DETERMINERS,

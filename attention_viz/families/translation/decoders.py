@@ -2,8 +2,10 @@
 
 Every decoder has the same two methods, so greedy and beam search work with all of them:
 
-    init_state(memory_final, memory)           -> state (tuple of (B, ...) tensors)
-    step(y_prev, state, memory, mask)          -> (logits, state, weights)
+    init_state(enc)                 -> state (tuple of (B, ...) tensors)
+    step(y_prev, state, enc)        -> StepOutput(logits, state, weights)
+
+with enc = Encoded(memory (B, T_k, D), mask (B, T_k), final (B, D)) (attention_viz.decoding).
 
 Shape symbols:
     B    batch size (or beam width)         T_k  source length (keys = values = encoder states)
@@ -19,6 +21,7 @@ import torch
 from torch import nn
 
 from attention_viz.attention import AdditiveAttention, GeneralScore, attention_pool, dot_scores
+from attention_viz.decoding import Encoded, StepOutput
 
 State = tuple[torch.Tensor, ...]
 
@@ -47,25 +50,23 @@ class AdditiveDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden + memory + embed, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
+    def init_state(self, enc: Encoded) -> State:
+        memory_final, memory = enc.final, enc.memory
         s = torch.tanh(self.bridge(memory_final))  # (B, D) -> (B, H)
         # W_k h_j is the same at every step: project the keys once per sentence.
-        return s, self.attention.score.W_k(memory)  # (B, H), (B, T_k, A)
+        return s, self.attention.score.project_keys(memory)  # (B, H), (B, T_k, A)
 
-    def step(
-        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
-    ) -> tuple[torch.Tensor, State, torch.Tensor]:
+    def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
+        memory, mask = enc.memory, enc.mask
         s, keys = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
-        score = self.attention.score  # v^T tanh(W_q s + W_k h), as AdditiveScore computes it
-        query = score.W_q(s).unsqueeze(1)  # (B, 1, A)
-        scores = score.v(torch.tanh(query + keys)).transpose(1, 2)  # (B, T_k, 1) -> (B, 1, T_k)
+        scores = self.attention.score.from_projected(s.unsqueeze(1), keys)  # (B, 1, T_k)
         context, weights = attention_pool(scores, memory, mask.unsqueeze(1))  # (B,1,D), (B,1,T_k)
         context, weights = context.squeeze(1), weights.squeeze(1)  # (B, D), (B, T_k)
         s = self.cell(torch.cat([e, context], -1), s)  # (B, E + D) -> (B, H)
         logits = self.output(self.dropout(torch.cat([s, context, e], -1)))  # (B, V)
-        return logits, (s, keys), weights
+        return StepOutput(logits, (s, keys), weights)
 
 
 class LuongDecoder(nn.Module):
@@ -89,14 +90,14 @@ class LuongDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
+    def init_state(self, enc: Encoded) -> State:
+        memory_final, memory = enc.final, enc.memory
         h = torch.tanh(self.bridge(memory_final))  # (B, H)
         return h, torch.zeros_like(h)  # (decoder state, attentional vector h~)
 
-    def step(
-        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
-    ) -> tuple[torch.Tensor, State, torch.Tensor]:
+    def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
+        memory, mask = enc.memory, enc.mask
         h, h_tilde = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
         h = self.cell(torch.cat([e, h_tilde], -1), h)  # (B, E + H) -> (B, H)
@@ -105,7 +106,7 @@ class LuongDecoder(nn.Module):
         context, weights = attention_pool(scores, memory, mask.unsqueeze(1))  # (B, 1, D), (B,1,T_k)
         context, weights = context.squeeze(1), weights.squeeze(1)
         h_tilde = torch.tanh(self.combine(torch.cat([context, h], -1)))  # (B, D + H) -> (B, H)
-        return self.output(self.dropout(h_tilde)), (h, h_tilde), weights
+        return StepOutput(self.output(self.dropout(h_tilde)), (h, h_tilde), weights)
 
 
 class LocationDecoder(nn.Module):
@@ -128,13 +129,13 @@ class LocationDecoder(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(hidden, vocab_size)
 
-    def init_state(self, memory_final: torch.Tensor, memory: torch.Tensor) -> State:
+    def init_state(self, enc: Encoded) -> State:
+        memory_final, memory = enc.final, enc.memory
         return (torch.tanh(self.bridge(memory_final)),)  # (B, D) -> (B, H)
 
-    def step(
-        self, y_prev: torch.Tensor, state: State, memory: torch.Tensor, mask: torch.Tensor
-    ) -> tuple[torch.Tensor, State, torch.Tensor]:
+    def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
+        memory, mask = enc.memory, enc.mask
         (s,) = state
         e = self.dropout(self.embedding(y_prev))  # (B, E)
         # Scores for all L positions; those past this batch's T_k are padding and masked anyway.
@@ -143,4 +144,4 @@ class LocationDecoder(nn.Module):
         context, weights = context.squeeze(1), weights.squeeze(1)  # (B, D), (B, T_k)
         x = torch.relu(self.combine(torch.cat([e, context], -1)))  # (B, E + D) -> (B, H)
         s = self.cell(x, s)  # (B, H)
-        return self.output(self.dropout(s)), (s,), weights
+        return StepOutput(self.output(self.dropout(s)), (s,), weights)

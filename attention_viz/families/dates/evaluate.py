@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 
 LENGTH_BUCKET = 5  # accuracy by input length in buckets of 5 characters
 MAX_FILE_BYTES = 20_000_000

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from attention_viz.checkpoint import save_checkpoint
-from attention_viz.data.toy_corpus import (
+from attention_viz.families.translation.corpus import (
     BOS,
     EOS,
     MAX_SOURCE_LEN,
@@ -24,8 +24,8 @@ from attention_viz.data.toy_corpus import (
     source_vocab,
     target_vocab,
 )
-from attention_viz.data.toy_translation import Translation
-from attention_viz.models.translation import TranslationConfig, Translator
+from attention_viz.families.translation.grammar import Translation
+from attention_viz.families.translation.model import TranslationConfig, Translator
 
 ATTENTION_OF = {
     "translation-attention": "additive",
@@ -154,7 +154,7 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
 
 def _train(name: str, cfg: TrainConfig, quick: bool) -> tuple[Translator, dict, float]:
     """Sample the data, fit, evaluate; returns (model, JSON meta, seconds of training)."""
-    from attention_viz.training.translation_eval import evaluate_suite
+    from attention_viz.families.translation.evaluate import evaluate_suite
 
     seed = cfg.seed
     torch.manual_seed(seed)

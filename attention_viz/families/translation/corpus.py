@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from attention_viz.data.toy_lexicon import (
+from attention_viz.families.translation.lexicon import (
     ADJECTIVES,
     ADVERBS,
     DETERMINERS,
@@ -21,7 +21,11 @@ from attention_viz.data.toy_lexicon import (
     PRONOUNS,
     VERBS,
 )
-from attention_viz.data.toy_translation import Translation, english_words, reference_translate
+from attention_viz.families.translation.grammar import (
+    Translation,
+    english_words,
+    reference_translate,
+)
 
 TRAIN_MAX_LEN = 12  # English words; the long split starts above it
 LONG_MAX_LEN = 20

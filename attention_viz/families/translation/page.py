@@ -9,14 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from attention_viz.analysis.tables import matrix_csv
-from attention_viz.analysis.translation import Analysis, analyse
-from attention_viz.data.toy_corpus import EXAMPLES
-from attention_viz.data.toy_lexicon import vocabulary_rows
-from attention_viz.data.toy_translation import UnknownWordsError, detokenize_french
-from attention_viz.models.translation import MAX_BEAM
-from attention_viz.plots import translation as plots
+from attention_viz.families.translation.analysis import Analysis, analyse
+from attention_viz.families.translation.corpus import EXAMPLES
+from attention_viz.families.translation.lexicon import vocabulary_rows
+from attention_viz.families.translation.grammar import UnknownWordsError, detokenize_french
+from attention_viz.families.translation.model import MAX_BEAM
+from attention_viz.families.translation import plots
 from attention_viz.registry import list_models, load_model
-from attention_viz.training.translation_eval import metrics_table, shipped_record
+from attention_viz.families.translation.evaluate import metrics_table, shipped_record
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import (
     md_escape,

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from attention_viz.analysis.translation_metrics import (
+from attention_viz.families.translation.metrics import (
     accuracy_by_tag,
     alignment_error_rate,
     argmax_alignment,
     corpus_bleu,
 )
-from attention_viz.data.toy_translation import (
+from attention_viz.families.translation.grammar import (
     PHENOMENA,
     Translation,
     reference_translate,
@@ -35,7 +35,7 @@ CHUNK = 256
 
 def forced_attention(model, pairs: list[Translation]) -> list[np.ndarray]:
     """Teacher-forced attention of each pair, (len(target), len(source)) each."""
-    from attention_viz.training.translation import batch_tensors
+    from attention_viz.families.translation.train import batch_tensors
 
     out = []
     with torch.inference_mode():
@@ -78,7 +78,7 @@ def evaluate_pairs(model, pairs: list[Translation], with_alignment: bool = True)
 
 def evaluate_suite(model, n: int = 1000, seed: int = EVAL_SEED) -> dict:
     """evaluate_pairs on n fresh held-out-combination and n long sentences."""
-    from attention_viz.data.toy_corpus import sample_pairs
+    from attention_viz.families.translation.corpus import sample_pairs
 
     return {
         split: evaluate_pairs(model, sample_pairs(n, seed, split)) for split in ("heldout", "long")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attention_viz.analysis.tables import csv_text
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 from attention_viz.prediction import Prediction
 
 MAX_BATCH_ROWS = 1_000  # lines converted at once on the page

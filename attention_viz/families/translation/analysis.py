@@ -1,7 +1,7 @@
 """One sentence through a translation model, set beside its reference: what the page shows.
 
 from attention_viz import load_model
-from attention_viz.analysis.translation import analyse
+from attention_viz.families.translation.analysis import analyse
 a = analyse(load_model("translation-attention"), "the black cat does not eat the apples")
 a.prediction.attention, a.reference.alignment, a.aer
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attention_viz.analysis.translation_metrics import alignment_error_rate, argmax_alignment
-from attention_viz.data.toy_translation import Translation, reference_translate
+from attention_viz.families.translation.metrics import alignment_error_rate, argmax_alignment
+from attention_viz.families.translation.grammar import Translation, reference_translate
 from attention_viz.prediction import Prediction
 
 

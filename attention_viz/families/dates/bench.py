@@ -11,7 +11,7 @@ import time
 import torch
 
 from attention_viz.bench import machine, median_seconds
-from attention_viz.data import dates as data
+from attention_viz.families.dates import data
 from attention_viz.registry import list_models, load_model
 
 
@@ -56,8 +56,8 @@ def time_to_99() -> float | None:
 
     One thread, as `python -m attention_viz train` uses.
     """
-    from attention_viz.models.date_seq2seq import DateSeq2SeqConfig
-    from attention_viz.training.dates import TrainConfig, train_model
+    from attention_viz.families.dates.model import DateSeq2SeqConfig
+    from attention_viz.families.dates.train import TrainConfig, train_model
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

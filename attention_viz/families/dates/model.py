@@ -1,0 +1,147 @@
+"""Character-level encoder-decoder that turns human-written dates into ISO YYYY-MM-DD.
+
+Embedding + LSTM encoder; one of the decoders of `date_decoders`. The output always has 10
+characters, so decoding runs a fixed 10 steps from the start symbol "_" (as in the book).
+
+Shape symbols:
+    B    batch size
+    T_q  decoder steps (10 for a whole date)
+    T_k  input characters (padded)
+    H    LSTM hidden size
+    D    embedding size
+    V    target vocabulary size
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from attention_viz.checkpoint import Checkpoint
+from attention_viz.decoding import Encoded
+from attention_viz.families.dates import data
+from attention_viz.families.dates.decoders import make_decoder
+from attention_viz.seq2seq import Seq2Seq, Source, check_each
+
+_START_ID = data.TARGET_VOCAB.index(data.START)
+
+
+@dataclass
+class DateSeq2SeqConfig:
+    decoder: str = "attention"  # baseline | peeky | attention (dot, the book) | additive
+    source_vocab_size: int = len(data.SOURCE_VOCAB)  # case-folded characters + <pad>, <unk>
+    target_vocab_size: int = len(data.TARGET_VOCAB)  # digits, "-", start symbol "_"
+    embed_size: int = 32  # D: character embedding size
+    hidden_size: int = 64  # H: encoder and decoder LSTM size (64 keeps weights ~100-200 KB)
+    score_hidden: int = 64  # hidden size of the additive score (additive decoder only)
+    # Two directions of H/2 each (same state size H): the state at "3" in "May 3," then knows
+    # the day ends there, so the "0" of "03" can be read at the day itself. The book's
+    # one-direction encoder (False) attends to the comma after it instead.
+    bidirectional: bool = True
+    max_input_chars: int = data.MAX_INPUT_CHARS  # longer inputs are refused
+    output_chars: int = data.OUTPUT_CHARS  # YYYY-MM-DD
+
+
+class Encoder(nn.Module):
+    """Embedding + LSTM over the input characters; padding does not reach the final state.
+
+    Bidirectional: H/2 per direction; states and final (h, c) concatenate the two, so the
+    decoders see size H either way.
+    """
+
+    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, bidirectional: bool):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=0)
+        size = hidden_size // 2 if bidirectional else hidden_size
+        self.lstm = nn.LSTM(embed_size, size, batch_first=True, bidirectional=bidirectional)
+
+    def forward(self, source: torch.Tensor, valid_lens: torch.Tensor) -> Encoded:
+        """source: (B, T_k) ids, right-padded; valid_lens: (B,) on the CPU."""
+        x = self.embed(source)  # (B, T_k, D)
+        T_k = source.shape[1]
+        padded = not bool((valid_lens == T_k).all())
+        if not padded:  # e.g. a single input: no packing, no mask
+            states, final = self.lstm(x)  # (B, T_k, H)
+        else:
+            packed = pack_padded_sequence(x, valid_lens, batch_first=True, enforce_sorted=False)
+            states, final = self.lstm(packed)
+            states, _ = pad_packed_sequence(states, batch_first=True, total_length=T_k)
+        if self.lstm.bidirectional:  # (2, B, H/2) forward and backward -> (1, B, H)
+            final = tuple(torch.cat([x[0], x[1]], dim=-1).unsqueeze(0) for x in final)
+        mask = None
+        if padded:
+            mask = torch.arange(T_k, device=source.device) < valid_lens.to(source.device)[:, None]
+        return Encoded(states, mask, final)  # states: (B, T_k, H), mask: (B, T_k)
+
+
+class DateSeq2Seq(Seq2Seq):
+    """Encoder + one of the four decoders; text in, Predictions out (attention_viz.seq2seq)."""
+
+    target_vocab = data.TARGET_VOCAB
+    bos_id = _START_ID
+    eos_id = None  # every output is YYYY-MM-DD: exactly 10 steps
+    max_target_len = data.OUTPUT_CHARS
+
+    def __init__(self, config: DateSeq2SeqConfig, source_vocab: tuple[str, ...] | list[str]):
+        super().__init__()
+        self.config = config
+        self.source_vocab = tuple(source_vocab)
+        self.encoder = Encoder(
+            config.source_vocab_size, config.embed_size, config.hidden_size, config.bidirectional
+        )
+        self.decoder = make_decoder(
+            config.decoder,
+            config.target_vocab_size,
+            config.embed_size,
+            config.hidden_size,
+            config.score_hidden,
+        )
+
+    @property
+    def has_attention(self) -> bool:
+        return self.config.decoder in ("attention", "additive")
+
+    def prepare(self, texts: list[str]) -> Source:
+        limit = self.config.max_input_chars
+        cleaned = check_each(texts, lambda t: data.check_input(t, limit))
+        ids, lens, unknown = data.encode_sources(cleaned, self.source_vocab)
+        warnings = [
+            [
+                f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
+                + ", ".join(repr(text[i]) for i in u[:5])
+            ]
+            if u
+            else []
+            for text, u in zip(cleaned, unknown, strict=True)
+        ]
+        return Source(
+            [list(t) for t in cleaned], torch.from_numpy(ids), torch.from_numpy(lens), warnings
+        )
+
+    def encode(self, ids: torch.Tensor, valid_lens: torch.Tensor) -> Encoded:
+        return self.encoder(ids, valid_lens)
+
+    def reference_ids(self, reference: str | list[str]) -> list[int]:
+        target = "".join(reference)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", target):
+            raise ValueError(f"the target must look like YYYY-MM-DD, got {target!r}")
+        return [data.TARGET_VOCAB.index(c) for c in target]
+
+    def checks(self, source: list[str], target: list[str]) -> dict:
+        return {"valid_date": data.is_real_date("".join(target))}
+
+
+def build(checkpoint: Checkpoint) -> DateSeq2Seq:
+    """Rebuild a model from its checkpoint (config + weights + vocabulary in the JSON)."""
+    config = DateSeq2SeqConfig(**checkpoint.config)
+    model = DateSeq2Seq(config, checkpoint.meta["vocab"]["source"])
+    model.load_state_dict(checkpoint.state_dict)
+    return model
+
+
+def count_parameters(model: nn.Module) -> int:
+    return int(sum(p.numel() for p in model.parameters()))

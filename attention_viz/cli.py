@@ -7,16 +7,14 @@ with status 2; they never print a traceback.
 from __future__ import annotations
 
 import argparse
-import pkgutil
 import sys
 from collections.abc import Sequence
 
 import numpy as np
 
-from attention_viz import bench
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
-from attention_viz.families import family_of
+from attention_viz.families import families, family_of
 from attention_viz.family import resolve
 from attention_viz.registry import (
     entry,
@@ -65,9 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--file", default=None, help="tab-separated lines: input<TAB>expected")
     c.set_defaults(run=_evaluate)
 
-    targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
     c = sub.add_parser("bench", help="time the computations behind a page")
-    c.add_argument("target", choices=targets)
+    c.add_argument("target", choices=sorted(bench_targets()))
     c.add_argument("--quick", action="store_true", help="fewer repeats")
     c.set_defaults(run=_bench)
     return p
@@ -88,13 +85,23 @@ def _list(args) -> int:
 
 
 def _predict(args) -> int:
+    fam = family_of(args.name)
     model = load_model(args.name)
     options = {"beam": args.beam} if args.beam != 1 else {}
-    p = model.predict(args.text, **options)
+    given = resolve(fam.read_input)(args.text) if fam.read_input else args.text
+    p = model.predict(given, **options)
+    if fam.describe:
+        print(resolve(fam.describe)(p))
+        return 0
     print(p.text)
-    for key, value in p.extra.items():
-        if isinstance(value, (str, int, float, bool)):
-            print(f"{key}: {value}")
+    for key, value in p.checks.items():
+        print(f"{key}: {value}")
+    if p.confidence is not None:
+        print(f"confidence: {p.confidence:.4f}")
+    if p.log_prob is not None:
+        print(f"log_prob: {p.log_prob:.4f}")
+    for warning in p.warnings:
+        print(f"warning: {warning}")
     if p.attention is not None:
         print()
         print(text_heatmap(p.attention, p.source_tokens, p.target_tokens))
@@ -130,6 +137,11 @@ def _evaluate(args) -> int:
     return resolve(family_of(args.name).evaluate)(load_model(args.name), args.file)
 
 
+def bench_targets() -> dict[str, str]:
+    """`bench` target -> "module:run": every family with a bench, by its key."""
+    return {f.bench_name or f.key: f.bench for f in families() if f.bench}
+
+
 def _bench(args) -> int:
-    resolve(f"attention_viz.bench.{args.target}:run")(quick=args.quick)
+    resolve(bench_targets()[args.target])(quick=args.quick)
     return 0

@@ -45,7 +45,8 @@ class Family:
     build: str = ""  # "module:function": (Checkpoint) -> model with predict()/predict_batch()
     train: str = ""  # "module:function": (name, stem: Path, quick: bool, seed: int) -> None
     evaluate: str = ""  # "module:function": (model, file: str | None) -> exit code; prints
-    bench: str = ""  # "module:function": (quick: bool) -> None; `python -m attention_viz bench KEY`
+    bench: str = ""  # "module:function": (quick: bool) -> None, run by `bench NAME`
+    bench_name: str = ""  # NAME in `python -m attention_viz bench NAME` (default: key)
     read_input: str = ""  # "module:function": CLI text -> what predict() takes (default: the text)
     describe: str = ""  # "module:function": (Prediction) -> str the CLI prints (default: heatmap)
     examples: tuple[tuple[str, str], ...] = ()  # (label, input) pairs for pages and the CLI

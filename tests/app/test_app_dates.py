@@ -34,7 +34,9 @@ def test_default_page_converts_and_draws_everything():
     main = maps[0]
     assert main.shape == (10, len(data.check_input("Tuesday, September 25, 1984")))
     np.testing.assert_allclose(main.sum(1), 1.0, atol=1e-3)
-    assert any("alpha" in latex.value for latex in at.latex)
+    assert any(
+        r"\exp e_{t,j}" in latex.value and "%d" % main.shape[1] in latex.value for latex in at.latex
+    )
     headers = [h.value for h in at.subheader]
     for title in ("Step through", "Teacher forcing", "emerged", "Compare", "Batch"):
         assert any(title in h for h in headers), headers

@@ -6,7 +6,7 @@ from apptest_helpers import ROOT, assert_clean, charts, plotly_array, run_page, 
 from streamlit.testing.v1 import AppTest
 
 APP = str(ROOT / "app.py")
-KERNEL_PAGE = "attention_viz/ui/kernel_regression.py"  # as app.py names it
+KERNEL_PAGE = "attention_viz/families/kernel/page.py"  # as app.py names it
 
 
 def kernel_page(**query) -> AppTest:

@@ -7,7 +7,7 @@ import pytest
 
 from attention_viz import kernel_regression as kr
 from attention_viz.attention import KERNELS
-from attention_viz.data.regression import FUNCTIONS, query_grid, sample
+from attention_viz.families.kernel.data import FUNCTIONS, query_grid, sample
 from attention_viz.plots.heatmap import bin_weights
 
 HAND_KERNELS = {

@@ -45,7 +45,7 @@ def test_predict_refuses_bad_input_in_one_line(capsys, text, message):
 
 def test_predict_flags_unknown_characters(capsys):
     code, out, _ = run(capsys, "predict", "date-attention", "May 3, 1999 ☃")
-    assert code == 0 and "unknown_chars: 1" in out and "warning:" in out
+    assert code == 0 and "warning: 1 character(s) outside" in out
 
 
 def test_evaluate_a_file_prints_accuracy_and_failures(capsys, tmp_path):
@@ -81,7 +81,7 @@ def test_quick_training_run_writes_a_loadable_checkpoint(capsys, tmp_path):
     code, out, _ = run(capsys, "train", "date-attention", "--quick", "--out", str(tmp_path))
     assert code == 0 and "wrote" in out
     record = json.loads((tmp_path / "date-attention.json").read_text())
-    assert record["quick"] is True and len(record["history"]) == 2
+    assert record["training"]["quick"] is True and len(record["history"]) == 2
     from attention_viz.checkpoint import load_checkpoint
     from attention_viz.families.dates.model import build
 

@@ -7,11 +7,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from attention_viz.families.dates.analysis import attention_entropy, compare_decodings, convert_lines
+from attention_viz.analysis.weights import attention_entropy
+from attention_viz.decoding import greedy
 from attention_viz.families.dates import data
+from attention_viz.families.dates.analysis import compare_decodings, convert_lines
 from attention_viz.families.dates.decoders import DECODERS
 from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
-from attention_viz.families.dates.train import TrainConfig, train_model
+from attention_viz.families.dates.train import DatesTrainConfig, train_model
 
 # Small models run faster on one thread than on two here (see conftest).
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -30,6 +32,12 @@ def batch(texts):
     return torch.from_numpy(ids), torch.from_numpy(lens)
 
 
+def generate(m: DateSeq2Seq, source, lens):
+    """Free running with the shared greedy search: (ids (B, 10), decoded)."""
+    d = greedy(m.decoder, m.encode(source, lens), m.bos_id, m.eos_id, m.max_target_len)
+    return d.ids, d
+
+
 @pytest.mark.parametrize("decoder", DECODERS)
 def test_shapes_and_weights_sum_to_one(decoder):
     m = model(decoder)
@@ -37,8 +45,9 @@ def test_shapes_and_weights_sum_to_one(decoder):
     target_in = torch.from_numpy(data.encode_targets(["1984-09-01"] * 3)[:, :-1])
     logits, weights = m(source, lens, target_in)
     assert logits.shape == (3, 10, len(data.TARGET_VOCAB))
-    ids, probs, w = m.generate(source, lens)
-    assert ids.shape == (3, 10) and probs.shape == (3, 10, len(data.TARGET_VOCAB))
+    ids, d = generate(m, source, lens)
+    w = d.weights
+    assert ids.shape == (3, 10) and d.top_probs.shape == (3, 10, 3)
     if decoder in ("baseline", "peeky"):
         assert weights is None and w is None
         return
@@ -55,10 +64,13 @@ def test_free_running_equals_teacher_forcing_on_its_own_output(decoder):
     m = model(decoder)
     source, lens = batch(TEXTS)
     with torch.inference_mode():
-        ids, probs, w = m.generate(source, lens)
+        ids, d = generate(m, source, lens)
+        w = d.weights
         start = torch.full((3, 1), data.TARGET_VOCAB.index(data.START))
         logits, weights = m(source, lens, torch.cat([start, ids[:, :-1]], dim=1))
-    torch.testing.assert_close(torch.softmax(logits, -1), probs, atol=1e-5, rtol=1e-4)
+    probs = torch.softmax(logits, -1)  # (B, 10, V)
+    assert torch.equal(probs.argmax(-1), ids)
+    torch.testing.assert_close(probs.topk(3, -1).values, d.top_probs, atol=1e-5, rtol=1e-4)
     if w is not None:
         torch.testing.assert_close(weights, w, atol=1e-5, rtol=1e-4)
 
@@ -72,9 +84,9 @@ def test_dot_attention_matches_torch_reference():
         enc = m.encoder(source, lens)
         h, _ = m.decoder.lstm(m.decoder.embed(target_in), enc.final)  # (B, T_q, H)
         mask = enc.mask[:, None, :]  # (B, 1, T_k)
-        ref = F.scaled_dot_product_attention(h, enc.states, enc.states, attn_mask=mask, scale=1.0)
-        step = m.decoder(target_in, enc)
-        context = step.weights @ enc.states  # (B, T_q, H)
+        ref = F.scaled_dot_product_attention(h, enc.memory, enc.memory, attn_mask=mask, scale=1.0)
+        step = m.decoder.forward_all(target_in, enc)
+        context = step.weights @ enc.memory  # (B, T_q, H)
     torch.testing.assert_close(context, ref, atol=1e-5, rtol=1e-4)
 
 
@@ -91,7 +103,11 @@ def test_prediction_fields():
     p = model("attention").predict("  25 sept 1984 ")
     assert p.source_tokens == list("25 sept 1984")
     assert len(p.target_tokens) == 10 and p.attention.shape == (10, 12)
-    assert {"valid_date", "confidence", "unknown_chars", "top3"} <= set(p.extra)
+    assert p.checks == {"valid_date": p.text.startswith(("19", "20")) and data.is_real_date(p.text)}
+    assert len(p.top) == 10 and all(len(step) == 3 for step in p.top)
+    assert 0 < p.confidence <= 1 and p.log_prob <= 0 and p.warnings == []
+    assert p.maps["cross"].queries.labels == tuple(p.target_tokens)
+    assert p.maps["cross"].keys.labels == tuple(p.source_tokens)
     assert attention_entropy(p.attention).shape == (10,)
 
 
@@ -112,8 +128,8 @@ def test_batch_names_the_bad_line():
 def test_unknown_characters_are_flagged_and_markup_is_plain_text():
     m = model("attention")
     p = m.predict("Sep 25 🎉 1984")
-    assert p.extra["unknown_chars"] == 1 and p.extra["unknown_positions"] == [7]
-    assert "🎉" in p.extra["warning"]
+    (warning,) = p.warnings
+    assert warning.startswith("1 character(s) outside") and "🎉" in warning
     p = m.predict("<b>May 1</b> 2000")
     assert p.source_tokens[:3] == ["<", "b", ">"]  # characters, not markup
     rows = convert_lines(m, ["May 3, 1999", "", "x" * 50, "<script>"])
@@ -153,8 +169,8 @@ def test_a_tiny_model_learns_a_tiny_dataset():
 
 def test_training_loop_records_history_and_snapshots():
     config = DateSeq2SeqConfig(embed_size=16, hidden_size=32)
-    train = TrainConfig(epochs=2, examples_per_epoch=512, batch_size=128, val_examples=100)
-    _, history = train_model(config, train, seed=0, log=lambda s: None)
+    train = DatesTrainConfig(epochs=2, examples_per_epoch=512, batch_size=128, val_examples=100)
+    _, history = train_model(config, train, log=lambda s: None)
     assert [r["epoch"] for r in history] == [1, 2]
     assert len(history[-1]["attention"]) == train.snapshot_inputs
     assert all(len(o) == 10 for o in history[-1]["outputs"])
@@ -162,7 +178,11 @@ def test_training_loop_records_history_and_snapshots():
 
 
 def test_uploads_are_read_as_text_or_refused():
-    from attention_viz.families.dates.analysis import MAX_UPLOAD_BYTES, lines_from_upload, rows_to_csv
+    from attention_viz.families.dates.analysis import (
+        MAX_UPLOAD_BYTES,
+        lines_from_upload,
+        rows_to_csv,
+    )
 
     assert lines_from_upload(b"May 3, 1999\n2/10/93\n", "a.txt") == ["May 3, 1999", "2/10/93"]
     assert lines_from_upload(b'"May 3, 1999",x\n2/10/93,y\n', "a.csv") == ["May 3, 1999", "2/10/93"]

@@ -11,8 +11,8 @@ import pytest
 from attention_viz import load_model
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.families.dates import data
-from attention_viz.registry import list_models, rebuild_command, weights_stem
 from attention_viz.families.dates.evaluate import attention_in_span
+from attention_viz.registry import list_models, rebuild_command, weights_stem
 
 FRESH_SEED = data.TEST_SEED + 1  # neither training nor the JSON metrics used this seed
 N_FRESH = 10_000

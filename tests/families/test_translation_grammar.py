@@ -13,13 +13,13 @@ from attention_viz.families.translation.corpus import (
     source_vocab,
     target_vocab,
 )
-from attention_viz.families.translation.lexicon import ADJECTIVES, NOUNS, VERBS, starts_with_vowel
 from attention_viz.families.translation.grammar import (
     UnknownWordsError,
     detokenize_french,
     reference_translate,
     tokenize_french,
 )
+from attention_viz.families.translation.lexicon import ADJECTIVES, NOUNS, VERBS, starts_with_vowel
 
 
 def fr(english: str) -> str:

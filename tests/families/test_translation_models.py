@@ -6,10 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from attention_viz.families.translation.corpus import sample_pairs
-from attention_viz.families.translation.grammar import UnknownWordsError
 from attention_viz.decoding import beam_search, greedy
-from attention_viz.families.translation.train import TrainConfig, batch_tensors, fit, new_model
+from attention_viz.families.translation.corpus import batch_tensors, sample_pairs
+from attention_viz.families.translation.grammar import UnknownWordsError
+from attention_viz.families.translation.train import (
+    TranslationTrainConfig,
+    new_model,
+    train_translator,
+)
 
 SMALL = {"embed_size": 16, "encoder_hidden": 16, "decoder_hidden": 32, "attention_hidden": 16}
 ATTENTIONS = ("additive", "dot", "general", "location")
@@ -28,7 +32,7 @@ def small_model(attention: str, seed: int = 0):
 def test_attention_rows_sum_to_one_and_padding_gets_zero(attention):
     model = small_model(attention)
     pairs = sample_pairs(6, 1, "train")
-    src, lens, tin, _ = batch_tensors(pairs, model.source_vocab, model.target_vocab)
+    src, lens, tin, _ = batch_tensors(pairs, model.source_vocab, model.vocab)
     with torch.inference_mode():
         logits, weights = model(src, lens, tin)  # (B, T_q, V), (B, T_q, T_k)
     assert logits.shape[:2] == tin.shape and weights.shape == (*tin.shape, src.shape[1])
@@ -45,18 +49,20 @@ def test_predict_returns_attention_of_every_output_word(attention):
         assert p.source_tokens == ["the", "black", "cat", "does", "not", "eat", "the", "apples"]
         assert p.attention.shape == (len(p.target_tokens), len(p.source_tokens))
         np.testing.assert_allclose(p.attention.sum(1), 1.0, atol=1e-5)
-        assert len(p.extra["top"]) == len(p.target_tokens)
+        assert len(p.top) == len(p.target_tokens)
 
 
 def test_beam_of_one_is_greedy():
     model = small_model("additive", seed=3)
+    source = model.prepare(["the cat sleeps in the garden"])
     with torch.inference_mode():
-        _, memory, final, mask = model._encode_texts(["the cat sleeps in the garden"])
-        args = (memory, mask, 1, 2, 12)
-        g = greedy(model.decoder, model.decoder.init_state(final, memory), *args)[0]
-        b = beam_search(model.decoder, model.decoder.init_state(final, memory), *args, beam=1)
-    assert g.ids == b.ids
-    torch.testing.assert_close(g.attention, b.attention)
+        enc = model.encode(source.ids, source.valid_lens)
+        g = greedy(model.decoder, enc, model.bos_id, model.eos_id, 12)
+        b = beam_search(model.decoder, enc, model.bos_id, model.eos_id, 12, beam=1)
+    n = g.lengths[0]
+    assert b.lengths == [n] and torch.equal(g.ids[0, :n], b.ids[0, :n])
+    torch.testing.assert_close(g.weights[0, :n], b.weights[0, :n])
+    assert g.log_prob[0] == pytest.approx(b.log_prob[0], abs=1e-5)
 
 
 def test_batch_equals_one_by_one():
@@ -87,16 +93,16 @@ def test_teacher_forcing_reads_the_reference():
     p = model.teacher_forced("the cat sleeps", reference)
     assert p.target_tokens == reference and p.attention.shape == (3, 3)
     assert p.source_tokens == ["the", "cat", "sleeps"]
-    assert len(p.extra["predicted"]) == 3
+    assert len(p.predicted) == 3 and p.forced
 
 
 def test_tiny_model_learns_a_tiny_corpus():
     torch.manual_seed(0)
     model = new_model("additive", **SMALL)
     corpus = sample_pairs(24, 5, "train")
-    cfg = TrainConfig(epochs=60, batch_size=24, lr=1e-2, lr_decay=1.0)
-    curves = fit(model, corpus, [], cfg, log=lambda _: None)
-    assert curves["train_loss"][-1] < 0.2 * curves["train_loss"][0]
+    cfg = TranslationTrainConfig(epochs=60, batch_size=24, learning_rate=1e-2, lr_decay=1.0)
+    history = train_translator(model, corpus, [], cfg, log=lambda _: None)
+    assert history[-1]["loss"] < 0.2 * history[0]["loss"]
     preds = model.predict_batch([" ".join(p.source_tokens) for p in corpus])
     exact = np.mean(
         [p.target_tokens == c.target_tokens for p, c in zip(preds, corpus, strict=True)]
@@ -109,9 +115,11 @@ def test_additive_step_equals_the_shared_additive_attention():
     model = small_model("additive", seed=2)
     dec = model.decoder
     with torch.inference_mode():
-        _, memory, final, mask = model._encode_texts(["the cat sleeps", "my dog eats the cake"])
-        state = dec.init_state(final, memory)
+        source = model.prepare(["the cat sleeps", "my dog eats the cake"])
+        enc = model.encode(source.ids, source.valid_lens)
+        state = dec.init_state(enc)
         y = torch.tensor([1, 1])
-        _, _, weights = dec.step(y, state, memory, mask)
+        weights = dec.step(y, state, enc).weights
+        memory, mask = enc.memory, enc.mask
         _, expected = dec.attention(state[0].unsqueeze(1), memory, memory, mask.unsqueeze(1))
     torch.testing.assert_close(weights, expected.squeeze(1))

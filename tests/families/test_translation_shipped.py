@@ -9,8 +9,8 @@ import pytest
 
 from attention_viz.cli import main
 from attention_viz.families.translation.corpus import sample_pairs
-from attention_viz.registry import list_models, load_model, weights_stem
 from attention_viz.families.translation.evaluate import EVAL_SEED, evaluate_pairs
+from attention_viz.registry import list_models, load_model, weights_stem
 
 FRESH_SEED = 4242  # training uses seeds 0 (train) and 1 (validation); evaluate uses EVAL_SEED
 NAMES = ("translation-attention", "translation-dot", "translation-location")
@@ -35,7 +35,7 @@ def test_weights_are_small_and_documented(name):
     stem = weights_stem(name)
     assert stem.with_suffix(".safetensors").stat().st_size <= 1_100_000
     meta = json.loads(stem.with_suffix(".json").read_text())
-    assert {"config", "sha256", "vocab", "curves", "metrics", "training"} <= set(meta)
+    assert {"config", "sha256", "vocab", "history", "metrics", "training"} <= set(meta)
     assert {"heldout", "long"} <= set(meta["metrics"])
 
 
@@ -95,6 +95,6 @@ def test_cli_train_quick_writes_a_loadable_checkpoint(tmp_path, capsys):
     assert main(["train", "translation-dot", "--quick", "--out", str(tmp_path)]) == 0
     checkpoint = load_checkpoint(tmp_path / "translation-dot", "rebuild")
     assert checkpoint.meta["training"]["quick"] is True
-    assert len(checkpoint.meta["curves"]["train_loss"]) == 2
+    assert [r["epoch"] for r in checkpoint.meta["history"]] == [1, 2]
     model = build(checkpoint).eval()
     assert model.predict("the cat sleeps").attention.shape[1] == 3

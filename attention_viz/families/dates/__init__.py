@@ -44,5 +44,6 @@ FAMILY = Family(
     train="attention_viz.families.dates.train:train",
     evaluate="attention_viz.families.dates.evaluate:evaluate",
     examples=(("book", "Tuesday, September 25, 1984"), ("short", "8/23/08")),
+    bench="attention_viz.families.dates.bench:run",
     order=20,
 )

@@ -1,6 +1,6 @@
 """What the date page shows, computed without Streamlit (a notebook gets the same numbers).
 
-Attention entropy, gold-span cells, teacher forcing vs free running, and batch conversion
+Gold-span cells, teacher forcing vs free running, and batch conversion
 of many lines with a per-line verdict.
 """
 
@@ -16,18 +16,6 @@ from attention_viz.prediction import Prediction
 
 MAX_BATCH_ROWS = 1_000  # lines converted at once on the page
 MAX_UPLOAD_BYTES = 200_000  # an uploaded text/CSV file
-
-
-def attention_entropy(weights: np.ndarray) -> np.ndarray:
-    """Entropy in bits of each row of (T_q, T_k) weights: 0 = one character, log2 T_k = uniform.
-
-    Returns:
-        (T_q,) float64.
-    """
-    w = np.clip(np.asarray(weights, dtype=np.float64), 0.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(w > 0, -w * np.log2(w), 0.0)
-    return terms.sum(axis=1)
 
 
 def gold_cells(example: data.Example) -> list[tuple[int, int]]:
@@ -52,8 +40,9 @@ def in_span(example: data.Example, weights: np.ndarray) -> list[bool | None]:
 @dataclass(frozen=True)
 class DecodingComparison:
     free: Prediction  # each step fed the model's own previous character
-    forced: Prediction  # each step fed the true previous character
+    forced: Prediction  # each step fed the true previous character (its text is the target)
     target: str
+    forced_text: str  # what the model writes at each step when fed the true prefix
     differs: list[bool]  # per output position: free-running char != teacher-forced char
 
 
@@ -61,8 +50,9 @@ def compare_decodings(model, text: str, target: str) -> DecodingComparison:
     """Decode `text` both ways; `target` is the known ISO date."""
     free = model.predict(text)
     forced = model.teacher_forced(text, target)
-    differs = [a != b for a, b in zip(free.text, forced.text, strict=True)]
-    return DecodingComparison(free, forced, target, differs)
+    forced_text = "".join(forced.predicted)
+    differs = [a != b for a, b in zip(free.text, forced_text, strict=True)]
+    return DecodingComparison(free, forced, target, forced_text, differs)
 
 
 @dataclass(frozen=True)
@@ -122,9 +112,9 @@ def convert_lines(model, lines: list[str], max_rows: int = MAX_BATCH_ROWS) -> li
             numbered[k][0],
             numbered[k][1],
             p.text,
-            bool(p.extra["valid_date"]),
+            bool(p.checks["valid_date"]),
             gold.target if gold else "",
-            p.extra.get("warning", ""),
+            "; ".join(p.warnings),
         )
     return [r for r in rows if r is not None]
 

@@ -45,7 +45,7 @@ def full_report(model, n: int = 20_000, seed: int = data.TEST_SEED) -> dict:
         "n": n,
         "test_seed": seed,
         "exact_match": round(float(right.mean()), 5),
-        "valid_dates": round(float(np.mean([p.extra["valid_date"] for p in preds])), 5),
+        "valid_dates": round(float(np.mean([p.checks["valid_date"] for p in preds])), 5),
         "by_length": [
             {
                 "chars": f"{k * LENGTH_BUCKET + 1}-{(k + 1) * LENGTH_BUCKET}",

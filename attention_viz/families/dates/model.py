@@ -141,7 +141,3 @@ def build(checkpoint: Checkpoint) -> DateSeq2Seq:
     model = DateSeq2Seq(config, checkpoint.meta["vocab"]["source"])
     model.load_state_dict(checkpoint.state_dict)
     return model
-
-
-def count_parameters(model: nn.Module) -> int:
-    return int(sum(p.numel() for p in model.parameters()))

@@ -11,21 +11,12 @@ import random
 import numpy as np
 import streamlit as st
 
+from attention_viz.families.dates import FAMILY, data
 from attention_viz.families.dates import analysis as date_analysis
-from attention_viz.analysis.tables import matrix_csv
-from attention_viz.families.dates import data
-from attention_viz.families.dates import plots
+from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
-from attention_viz.registry import list_models
-from attention_viz.families.dates import sections
-from attention_viz.ui import url_state
-from attention_viz.ui.widgets import (
-    md_escape,
-    model_or_message,
-    presenting,
-    show_figure,
-    show_warnings,
-)
+from attention_viz.ui import sequence, url_state
+from attention_viz.ui.widgets import md_escape, model_or_message, presenting, show_warnings
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -44,7 +35,7 @@ def main() -> None:
         "so the state at a digit already knows where its field ends."
     )
     show_warnings(url_state.restore(sections.PARAMS))
-    if any(model_or_message(m) is None for m in list_models("dates")):
+    if any(model_or_message(m) is None for m in FAMILY.names()):
         return
     _input_controls()
     url_state.sync(sections.PARAMS)
@@ -84,12 +75,8 @@ def _input_controls() -> None:
         on_change=_clear_expected,
         help=f"At most {data.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
     )
-    c[1].selectbox(
-        "Model",
-        sections.MODELS,
-        key="model",
-        format_func=lambda m: f"{m} — {sections.DESCRIPTIONS[m]}",
-    )
+    with c[1]:
+        sequence.model_picker(FAMILY)
     st.caption("Examples (one per format family, dates the models never saw in training):")
     # One row on a laptop; rows of four in presentation mode, where labels are twice as wide.
     count = len(data.FAMILIES) + 1
@@ -119,11 +106,11 @@ def _input_controls() -> None:
 def _output(p: Prediction, gold: data.Example | None) -> None:
     c = st.columns([2, 2, 2, 3])
     c[0].metric("Output", p.text)
-    if p.extra["valid_date"]:
+    if p.checks["valid_date"]:
         c[1].success("Calendar check: a real date", icon=":material/check_circle:")
     else:
         c[1].error("Calendar check: **not a real date**", icon=":material/error:")
-    c[2].metric("Confidence (weakest step)", f"{p.extra['confidence']:.1%}")
+    c[2].metric("Confidence (weakest step)", f"{p.confidence:.1%}")
     if gold is not None:
         verdict = "right" if gold.target == p.text else f"wrong (gold {gold.target})"
         c[3].metric("Against the gold date", verdict)
@@ -131,8 +118,8 @@ def _output(p: Prediction, gold: data.Example | None) -> None:
         c[3].caption(
             "Not in one of the generator's formats, so no gold date or field spans are known."
         )
-    if p.extra.get("warning"):
-        st.warning(md_escape(p.extra["warning"]), icon=":material/warning:")
+    for warning in p.warnings:
+        st.warning(md_escape(warning), icon=":material/warning:")
 
 
 def _heatmap(p: Prediction, gold: data.Example | None) -> None:
@@ -149,36 +136,15 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
     with left:
         st.toggle("Outline the gold field spans", key="gold", disabled=gold is None)
         cells = date_analysis.gold_cells(gold) if gold is not None and s.gold else None
-        fig = plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens, cells)
-        show_figure(fig, "fig_heatmap", f"{s.model}_attention", height=420)
-        header = ["output \\ input", *(f"{i}:{t}" for i, t in enumerate(p.source_tokens))]
-        labels = [f"{i}:{t}" for i, t in enumerate(p.target_tokens)]
-        st.download_button(
-            "Download the weights (CSV)",
-            matrix_csv(header, p.attention, labels),
-            file_name=f"{s.model}_attention.csv",
-            mime="text/csv",
-            key="download_heatmap",
-            on_click="ignore",
-        )
+        sequence.heatmap(p, sections.AXES, "fig_heatmap", f"{s.model}_attention", cells, height=420)
     with right:
-        entropy = date_analysis.attention_entropy(p.attention)
         st.markdown("**Entropy per row**")
-        max_bits = float(np.log2(max(len(p.source_tokens), 2)))
-        show_figure(
-            plots.entropy_figure(entropy, p.target_tokens, max_bits),
-            "fig_entropy",
-            f"{s.model}_entropy",
-            height=420,
-        )
-    score = r"h_t^\top s_j" if s.model == "date-attention" else r"v^\top\tanh(W_q h_t + W_k s_j)"
-    st.latex(
-        r"\alpha_{tj} = \frac{\exp a_{tj}}{\sum_{k=1}^{%d} \exp a_{tk}},\quad a_{tj} = %s,"
-        r"\quad c_t = \sum_j \alpha_{tj} s_j" % (len(p.source_tokens), score)
-    )
+        entropy = sequence.entropy(p, "fig_entropy", f"{s.model}_entropy", height=420)
+    sequence.formula(FAMILY, s.model, p)
+    max_bits = float(np.log2(max(len(p.source_tokens), 2)))
     mean_bits = float(entropy.mean())
     st.caption(
-        f"Rows sum to 1. Entropy H_t = −Σ_j α_tj log₂ α_tj: 0 bits means one input character "
+        f"Rows sum to 1. Entropy H_t = −Σ_j a_tj log₂ a_tj: 0 bits means one input character "
         f"takes all the weight; {max_bits:.2f} bits would be uniform over the "
         f"{len(p.source_tokens)} characters. Mean here: {mean_bits:.2f} bits."
     )

@@ -9,10 +9,8 @@ Seeds fix everything: the same command writes the same weights on the same machi
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,32 +19,30 @@ import torch.nn.functional as F
 
 from attention_viz.bench import machine
 from attention_viz.checkpoint import save_checkpoint
-from attention_viz.families.dates import data
-from attention_viz.device import THREADS_ENV, configure_threads
-from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig, count_parameters
+from attention_viz.families.dates import FAMILY, data
 from attention_viz.families.dates.evaluate import exact_match, full_report, inference_speed
+from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
+from attention_viz.training import (
+    TrainConfig,
+    count_parameters,
+    fit,
+    record,
+    training_threads,
+)
 
-# One decoder per registered name; everything else is shared so the comparison is fair.
-DECODER_OF = {
-    "date-baseline": "baseline",
-    "date-peeky": "peeky",
-    "date-attention": "attention",
-    "date-additive": "additive",
-}
 
-
-@dataclass
-class TrainConfig:
+@dataclass(frozen=True)
+class DatesTrainConfig(TrainConfig):
     epochs: int = 12  # passes over freshly generated training examples
-    examples_per_epoch: int = 50_000  # from the 80% of dates in the training split
     batch_size: int = 256  # large batches: fewer, fatter LSTM calls on 2 cores
     learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 2% of it by the end
     grad_clip: float = 1.0  # LSTMs occasionally spike early on
+    examples_per_epoch: int = 50_000  # from the 80% of dates in the training split
     val_examples: int = 2_000  # validation dates, scored after every epoch
     snapshot_inputs: int = 6  # example inputs whose attention is kept after every epoch
 
 
-QUICK = TrainConfig(epochs=2, examples_per_epoch=3_000, val_examples=300)
+QUICK = DatesTrainConfig(epochs=2, examples_per_epoch=3_000, val_examples=300)
 
 
 def snapshot_examples(n: int) -> list[data.Example]:
@@ -56,8 +52,7 @@ def snapshot_examples(n: int) -> list[data.Example]:
 
 def train_model(
     model_config: DateSeq2SeqConfig,
-    train_config: TrainConfig,
-    seed: int = 0,
+    train_config: DatesTrainConfig,
     log: Callable[[str], None] = print,
     stop_at: float | None = None,
 ) -> tuple[DateSeq2Seq, list[dict]]:
@@ -66,49 +61,33 @@ def train_model(
     stop_at: end after the first epoch whose validation exact match reaches it (the bench's
     time-to-99%); the schedule is still the full run's, so the run is the same up to there.
 
-    Each record: epoch, loss, val_accuracy, train_seconds (cumulative; data generation and
-    optimisation, not validation), wall_seconds (cumulative, everything), outputs (the
-    decodings of the snapshot inputs) and attention (for each snapshot input, its (10, len)
-    weights rounded to 3 decimals; None without attention).
+    Each record (attention_viz.training.fit): epoch, loss, val_accuracy, train_seconds,
+    wall_seconds, outputs (the decodings of the snapshot inputs) and attention (for each
+    snapshot input, its (10, len) weights rounded to 3 decimals; None without attention).
     """
+    seed = train_config.seed
     torch.manual_seed(seed)
     model = DateSeq2Seq(model_config, data.SOURCE_VOCAB)
-    optimizer = torch.optim.Adam(model.parameters(), lr=train_config.learning_rate)
     steps = train_config.epochs * -(-train_config.examples_per_epoch // train_config.batch_size)
-    # A late spike at full rate can cost the last 0.1%: decay it (cosine, floor 2%).
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda k: 0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
-    )
+
+    def schedule(optimizer):
+        # A late spike at full rate can cost the last 0.1%: decay it (cosine, floor 2%).
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda k: 0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
+        ), True
+
+    def batches(epoch: int):
+        examples = data.generate(train_config.examples_per_epoch, "train", seed * 1000 + epoch)
+        return _batches(examples, train_config.batch_size, seed * 1000 + epoch)
+
     val = data.generate(train_config.val_examples, "val", data.VAL_SEED)
     snaps = snapshot_examples(train_config.snapshot_inputs)
-    history: list[dict] = []
-    train_seconds, wall_start = 0.0, time.perf_counter()
-    for epoch in range(1, train_config.epochs + 1):
-        start = time.perf_counter()
-        model.train()
-        examples = data.generate(train_config.examples_per_epoch, "train", seed * 1000 + epoch)
-        losses = []
-        for batch in _batches(examples, train_config.batch_size, seed * 1000 + epoch):
-            losses.append(_step(model, optimizer, batch, train_config.grad_clip))
-            schedule.step()
-        train_seconds += time.perf_counter() - start
-        model.eval()
-        accuracy = exact_match(model, val)
-        record = {
-            "epoch": epoch,
-            "loss": round(float(np.mean(losses)), 5),
-            "val_accuracy": round(accuracy, 5),
-            "train_seconds": round(train_seconds, 2),
-            "wall_seconds": round(time.perf_counter() - wall_start, 2),
-            **_snapshot(model, snaps),
-        }
-        history.append(record)
-        log(
-            f"epoch {epoch:2d}  loss {record['loss']:.4f}  val exact match {accuracy:.2%}  "
-            f"({train_seconds:.1f} s training)"
-        )
-        if stop_at is not None and accuracy >= stop_at:
-            break
+
+    def validate(m: DateSeq2Seq) -> dict:
+        return {"val_accuracy": round(exact_match(m, val), 5), **_snapshot(m, snaps)}
+
+    stop = None if stop_at is None else (lambda r: r["val_accuracy"] >= stop_at)
+    history = fit(model, train_config, batches, _loss, validate, schedule, log, stop)
     return model.eval(), history
 
 
@@ -124,15 +103,10 @@ def _batches(examples: list[data.Example], batch_size: int, seed: int):
         yield torch.from_numpy(ids), torch.from_numpy(lens), torch.from_numpy(targets)
 
 
-def _step(model, optimizer, batch, grad_clip: float) -> float:
+def _loss(model: DateSeq2Seq, batch) -> torch.Tensor:
     source, lens, targets = batch
     logits, _ = model(source, lens, targets[:, :-1])  # (B, 10, V)
-    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1))
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-    optimizer.step()
-    return loss.item()
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1))
 
 
 def _snapshot(model: DateSeq2Seq, snaps: list[data.Example]) -> dict:
@@ -143,46 +117,32 @@ def _snapshot(model: DateSeq2Seq, snaps: list[data.Example]) -> dict:
 
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
-    """Registry entry: train model `name` and write `stem`.safetensors/.json.
-
-    Runs on one CPU thread unless ATTENTION_VIZ_THREADS says otherwise: these LSTMs are too
-    small to gain from a second thread, and one thread neither slows to a crawl when other
-    processes share the cores nor changes the weights with the core count.
-    """
-    if os.environ.get(THREADS_ENV):
-        configure_threads()
-    else:
-        torch.set_num_threads(1)
-    model_config = DateSeq2SeqConfig(decoder=DECODER_OF[name])
-    train_config = QUICK if quick else TrainConfig()
+    """Family entry: train model `name` and write `stem`.safetensors/.json."""
+    model_config = DateSeq2SeqConfig(**FAMILY.model(name).options)
+    train_config = replace(QUICK if quick else DatesTrainConfig(), seed=seed)
     print(f"training {name} ({'quick' if quick else 'full'} run, seed {seed})")
-    model, history = train_model(model_config, train_config, seed)
-    report = full_report(model, n=2_000 if quick else 20_000)
-    print(f"fresh test dates: exact match {report['exact_match']:.3%}")
-    if report.get("attention_in_span") is not None:
-        print(f"attention argmax inside the gold field span: {report['attention_in_span']:.2%}")
-    speed = inference_speed(model, n=2_000 if quick else 10_000, repeats=30 if quick else 300)
-    print(f"one date {speed['ms_per_date']:.3f} ms, batched {speed['dates_per_s']:,} dates/s")
+    with training_threads():
+        model, history = train_model(model_config, train_config)
+        report = full_report(model, n=2_000 if quick else 20_000)
+        print(f"fresh test dates: exact match {report['exact_match']:.3%}")
+        if report.get("attention_in_span") is not None:
+            print(f"attention argmax inside the gold field span: {report['attention_in_span']:.2%}")
+        speed = inference_speed(model, n=2_000 if quick else 10_000, repeats=30 if quick else 300)
+        print(f"one date {speed['ms_per_date']:.3f} ms, batched {speed['dates_per_s']:,} dates/s")
+        threads = torch.get_num_threads()
     reached = [r["train_seconds"] for r in history if r["val_accuracy"] >= 0.99]
-    meta = {
-        "name": name,
-        "vocab": {"source": list(data.SOURCE_VOCAB), "target": list(data.TARGET_VOCAB)},
-        "metrics": {
-            **report,
-            "seconds_to_99pct_val": reached[0] if reached else None,
-            "train_seconds": history[-1]["train_seconds"],
-            "parameters": count_parameters(model),
-            "inference": {**speed, "threads": torch.get_num_threads(), "machine": machine()},
-        },
-        "train_config": asdict(train_config),
-        "seed": seed,
-        "quick": quick,
-        "torch": torch.__version__,
-        "history": history,
-        "snapshot_inputs": [
-            {"text": e.text, "target": e.target, "spans": e.spans, "format": e.format}
-            for e in snapshot_examples(train_config.snapshot_inputs)
-        ],
+    metrics = {
+        **report,
+        "seconds_to_99pct_val": reached[0] if reached else None,
+        "train_seconds": history[-1]["train_seconds"],
+        "parameters": count_parameters(model),
+        "inference": {**speed, "threads": threads, "machine": machine()},
     }
+    snapshots = [
+        {"text": e.text, "target": e.target, "spans": e.spans, "format": e.format}
+        for e in snapshot_examples(train_config.snapshot_inputs)
+    ]
+    vocab = {"source": list(data.SOURCE_VOCAB), "target": list(data.TARGET_VOCAB)}
+    meta = record(name, train_config, history, metrics, quick, vocab, snapshot_inputs=snapshots)
     save_checkpoint(stem, model_config, model.state_dict(), meta)
     print(f"wrote {stem.with_suffix('.safetensors')} and {stem.with_suffix('.json')}")

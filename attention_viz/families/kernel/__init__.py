@@ -7,6 +7,8 @@ FAMILY = Family(
     title="Kernel regression",
     icon=":material/scatter_plot:",
     blurb="Nadaraya–Watson kernel regression: drag the kernel width, watch the fit change",
-    page="ui/kernel_regression.py",
+    page="families/kernel/page.py",
+    bench="attention_viz.families.kernel.bench:run",
+    bench_name="kernel",
     order=10,
 )

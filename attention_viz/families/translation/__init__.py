@@ -38,5 +38,6 @@ FAMILY = Family(
     train="attention_viz.families.translation.train:train",
     evaluate="attention_viz.families.translation.evaluate:evaluate",
     examples=(("negation", "the black cat does not eat the apples"),),
+    bench="attention_viz.families.translation.bench:run",
     order=30,
 )

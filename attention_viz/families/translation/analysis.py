@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attention_viz.families.translation.metrics import alignment_error_rate, argmax_alignment
 from attention_viz.families.translation.grammar import Translation, reference_translate
+from attention_viz.families.translation.metrics import alignment_error_rate, argmax_alignment
 from attention_viz.prediction import Prediction
 
 
@@ -28,6 +28,11 @@ class Analysis:
         if self.reference is None:
             return None
         return self.prediction.target_tokens == self.reference.target_tokens
+
+
+def gold_cells(reference: Translation) -> list[tuple[int, int]]:
+    """The gold alignment as heatmap cells (French row, English column)."""
+    return [(t, j) for j, t in reference.alignment]
 
 
 def sentence_aer(prediction: Prediction, reference: Translation) -> float | None:

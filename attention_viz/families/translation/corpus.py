@@ -12,6 +12,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import torch
+
+from attention_viz.families.translation.grammar import (
+    Translation,
+    english_words,
+    reference_translate,
+)
 from attention_viz.families.translation.lexicon import (
     ADJECTIVES,
     ADVERBS,
@@ -20,11 +27,6 @@ from attention_viz.families.translation.lexicon import (
     PREPOSITIONS,
     PRONOUNS,
     VERBS,
-)
-from attention_viz.families.translation.grammar import (
-    Translation,
-    english_words,
-    reference_translate,
 )
 
 TRAIN_MAX_LEN = 12  # English words; the long split starts above it
@@ -223,3 +225,18 @@ EXAMPLES: dict[str, str] = {
     "long sentence": "my old friend does not often sell the small white boxes to the teachers "
     "in the city",
 }
+
+
+def batch_tensors(pairs: list[Translation], sv: Vocab, tv: Vocab):
+    """Padded id tensors: source (B, T_k), valid_lens (B,), target_in/target_out (B, T_q)."""
+    T_k = max(len(p.source_tokens) for p in pairs)
+    T_q = max(len(p.target_tokens) for p in pairs) + 1
+    bos, eos = tv.index(BOS), tv.index(EOS)
+    src, tin, tout = [], [], []
+    for p in pairs:
+        s, t = sv.encode(p.source_tokens), tv.encode(p.target_tokens)
+        src.append(s + [0] * (T_k - len(s)))
+        tin.append([bos, *t] + [0] * (T_q - len(t) - 1))
+        tout.append([*t, eos] + [0] * (T_q - len(t) - 1))
+    lens = torch.tensor([len(p.source_tokens) for p in pairs])
+    return torch.tensor(src), lens, torch.tensor(tin), torch.tensor(tout)

@@ -51,10 +51,9 @@ class AdditiveDecoder(nn.Module):
         self.output = nn.Linear(hidden + memory + embed, vocab_size)
 
     def init_state(self, enc: Encoded) -> State:
-        memory_final, memory = enc.final, enc.memory
-        s = torch.tanh(self.bridge(memory_final))  # (B, D) -> (B, H)
+        s = torch.tanh(self.bridge(enc.final))  # (B, D) -> (B, H)
         # W_k h_j is the same at every step: project the keys once per sentence.
-        return s, self.attention.score.project_keys(memory)  # (B, H), (B, T_k, A)
+        return s, self.attention.score.project_keys(enc.memory)  # (B, H), (B, T_k, A)
 
     def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""
@@ -91,8 +90,7 @@ class LuongDecoder(nn.Module):
         self.output = nn.Linear(hidden, vocab_size)
 
     def init_state(self, enc: Encoded) -> State:
-        memory_final, memory = enc.final, enc.memory
-        h = torch.tanh(self.bridge(memory_final))  # (B, H)
+        h = torch.tanh(self.bridge(enc.final))  # (B, D) -> (B, H)
         return h, torch.zeros_like(h)  # (decoder state, attentional vector h~)
 
     def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
@@ -130,8 +128,7 @@ class LocationDecoder(nn.Module):
         self.output = nn.Linear(hidden, vocab_size)
 
     def init_state(self, enc: Encoded) -> State:
-        memory_final, memory = enc.final, enc.memory
-        return (torch.tanh(self.bridge(memory_final)),)  # (B, D) -> (B, H)
+        return (torch.tanh(self.bridge(enc.final)),)  # (B, D) -> (B, H)
 
     def step(self, y_prev: torch.Tensor, state: State, enc: Encoded) -> StepOutput:
         """y_prev (B,), memory (B, T_k, D), mask (B, T_k) -> logits (B, V), state, (B, T_k)."""

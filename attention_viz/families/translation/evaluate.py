@@ -15,18 +15,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from attention_viz.families.translation.metrics import (
-    accuracy_by_tag,
-    alignment_error_rate,
-    argmax_alignment,
-    corpus_bleu,
-)
+from attention_viz.families.translation.corpus import batch_tensors, sample_pairs
 from attention_viz.families.translation.grammar import (
     PHENOMENA,
     Translation,
     reference_translate,
     tokenize_english,
     tokenize_french,
+)
+from attention_viz.families.translation.metrics import (
+    accuracy_by_tag,
+    alignment_error_rate,
+    argmax_alignment,
+    corpus_bleu,
 )
 
 EVAL_SEED = 10_000
@@ -35,13 +36,11 @@ CHUNK = 256
 
 def forced_attention(model, pairs: list[Translation]) -> list[np.ndarray]:
     """Teacher-forced attention of each pair, (len(target), len(source)) each."""
-    from attention_viz.families.translation.train import batch_tensors
-
     out = []
     with torch.inference_mode():
         for i in range(0, len(pairs), CHUNK):
             chunk = pairs[i : i + CHUNK]
-            src, lens, tin, _ = batch_tensors(chunk, model.source_vocab, model.target_vocab)
+            src, lens, tin, _ = batch_tensors(chunk, model.source_vocab, model.vocab)
             device = next(model.parameters()).device
             _, weights = model(src.to(device), lens.to(device), tin.to(device))  # (B, T_q, T_k)
             weights = weights.float().cpu().numpy()
@@ -78,8 +77,6 @@ def evaluate_pairs(model, pairs: list[Translation], with_alignment: bool = True)
 
 def evaluate_suite(model, n: int = 1000, seed: int = EVAL_SEED) -> dict:
     """evaluate_pairs on n fresh held-out-combination and n long sentences."""
-    from attention_viz.families.translation.corpus import sample_pairs
-
     return {
         split: evaluate_pairs(model, sample_pairs(n, seed, split)) for split in ("heldout", "long")
     }
@@ -139,28 +136,3 @@ def format_report(report: dict) -> str:
             if v["count"]:
                 lines.append(f"  {tag:<16} {100 * v['accuracy']:5.1f}%  ({v['count']} sentences)")
     return "\n".join(lines)
-
-
-def shipped_record(name: str) -> dict:
-    """The JSON beside a model's shipped weights (metrics, learning curves, training setup)."""
-    import json
-
-    from attention_viz.registry import weights_stem
-
-    path = weights_stem(name).with_suffix(".json")
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def metrics_table(record: dict) -> list[dict]:
-    """One row per test set of a shipped record: count, exact match, BLEU, AER, phenomena."""
-    return [
-        {
-            "test set": split,
-            "sentences": m["count"],
-            "exact match": m["exact_match"],
-            "BLEU": m["bleu"],
-            "AER": m.get("aer"),
-            **{k: v["accuracy"] for k, v in m["phenomena"].items()},
-        }
-        for split, m in record.get("metrics", {}).items()
-    ]

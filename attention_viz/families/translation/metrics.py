@@ -88,3 +88,18 @@ def accuracy_by_tag(
         hits = [c for c, t in zip(correct, tags, strict=True) if name in t]
         out[name] = {"accuracy": float(np.mean(hits)) if hits else float("nan"), "count": len(hits)}
     return out
+
+
+def metrics_table(record: dict) -> list[dict]:
+    """One row per test set of a shipped record: count, exact match, BLEU, AER, phenomena."""
+    return [
+        {
+            "test set": split,
+            "sentences": m["count"],
+            "exact match": m["exact_match"],
+            "BLEU": m["bleu"],
+            "AER": m.get("aer"),
+            **{k: v["accuracy"] for k, v in m["phenomena"].items()},
+        }
+        for split, m in record.get("metrics", {}).items()
+    ]

@@ -17,19 +17,19 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attention_viz.attention import length_mask
 from attention_viz.checkpoint import Checkpoint
-from attention_viz.families.translation.corpus import BOS, EOS, Vocab
 from attention_viz.decoding import Encoded
+from attention_viz.families.translation.corpus import BOS, EOS, Vocab
+from attention_viz.families.translation.decoders import (
+    AdditiveDecoder,
+    LocationDecoder,
+    LuongDecoder,
+)
 from attention_viz.families.translation.grammar import (
     UnknownWordsError,
     detokenize_french,
     tokenize_english,
     tokenize_french,
     unknown_words,
-)
-from attention_viz.families.translation.decoders import (
-    AdditiveDecoder,
-    LocationDecoder,
-    LuongDecoder,
 )
 from attention_viz.seq2seq import Seq2Seq, Source, check_each
 

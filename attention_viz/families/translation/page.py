@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from attention_viz.analysis.tables import matrix_csv
-from attention_viz.families.translation.analysis import Analysis, analyse
+from attention_viz.families.translation import FAMILY
+from attention_viz.families.translation.analysis import Analysis, analyse, gold_cells
 from attention_viz.families.translation.corpus import EXAMPLES
-from attention_viz.families.translation.lexicon import vocabulary_rows
 from attention_viz.families.translation.grammar import UnknownWordsError, detokenize_french
-from attention_viz.families.translation.model import MAX_BEAM
-from attention_viz.families.translation import plots
-from attention_viz.registry import list_models, load_model
-from attention_viz.families.translation.evaluate import metrics_table, shipped_record
-from attention_viz.ui import url_state
-from attention_viz.ui.widgets import (
-    md_escape,
-    model_or_message,
-    show_figure,
-    show_warnings,
-)
+from attention_viz.families.translation.lexicon import vocabulary_rows
+from attention_viz.families.translation.metrics import metrics_table
+from attention_viz.seq2seq import MAX_BEAM
+from attention_viz.ui import sequence, url_state
+from attention_viz.ui.widgets import md_escape, model_or_message, show_warnings
 
-NAMES = list_models("translation")
+NAMES = FAMILY.names()
+AXES = sequence.Axes("French word", "English word", "gold alignment")
 MAX_CHARS = 300
 FEEDS = {"free": "Free running", "teacher": "Teacher forcing"}
 
@@ -44,7 +38,8 @@ PARAMS = [
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _analyse(name: str, text: str, beam: int, forced: bool) -> Analysis:
-    return analyse(load_model(name), text, beam=beam, forced=forced)
+    """Cached by plain values; the model comes from the shared cache at the UI boundary."""
+    return analyse(model_or_message(name), text, beam=beam, forced=forced)
 
 
 def _set_sentence(sentence: str) -> None:
@@ -77,11 +72,13 @@ def main() -> None:
     _vocabulary()
     s = st.session_state
     c = st.columns(3)
-    c[0].selectbox("Model", NAMES, key="model")
+    with c[0]:
+        sequence.model_picker(FAMILY)
     c[1].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
     c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
     c[2].toggle("Compare two models", key="compare", help="Side-by-side heatmaps")
-    c[2].selectbox("Second model", NAMES, key="model_b", disabled=not s.compare)
+    with c[2]:
+        sequence.model_picker(FAMILY, "model_b", "Second model", disabled=not s.compare)
     url_state.sync(PARAMS)
 
     if model_or_message(s.model) is None or (s.compare and model_or_message(s.model_b) is None):
@@ -153,22 +150,21 @@ def result_view(name: str, text: str, beam: int) -> None:
     forced = s.feed == "teacher" and free.reference is not None
     a = _analyse(name, text, beam, True) if forced else free
     p = a.prediction
-    gold = a.reference.alignment if (a.reference and s.gold) else None
+    gold = gold_cells(a.reference) if (a.reference and s.gold) else None
     mode = "teacher forcing" if forced else (f"beam {beam}" if beam > 1 else "greedy")
 
     if s.compare:
         b = _analyse(s.model_b, text, beam, forced)
         left, right = st.columns(2)
-        gold_b = b.reference.alignment if (b.reference and s.gold) else None
+        gold_b = gold_cells(b.reference) if (b.reference and s.gold) else None
         for column, model, result, g, key in (
             (left, name, a, gold, "heatmap_a"),
             (right, s.model_b, b, gold_b, "heatmap_b"),
         ):
             with column:
                 _heatmap(result, g, f"{model} ({mode})", key)
-                formula, note = plots.SCORE_LATEX[load_model(model).config.attention]
-                st.latex(formula)
-                st.caption(note)
+                if result.prediction.target_tokens:
+                    sequence.formula(FAMILY, model, result.prediction)
     else:
         left, right = st.columns([3, 2])
         with left:
@@ -176,20 +172,7 @@ def result_view(name: str, text: str, beam: int) -> None:
         with right:
             _explain(name, a)
     if forced:
-        wrong = [
-            f"{k + 1}: {md_escape(w)} (reference {md_escape(r)})"
-            for k, (w, r) in enumerate(zip(p.extra["predicted"], p.target_tokens, strict=True))
-            if w != r
-        ]
-        st.caption(
-            "Teacher forcing: each row is the step that writes the reference word, with "
-            "the true words before it fed in. "
-            + (
-                "The model's own choice differs at steps " + "; ".join(wrong)
-                if wrong
-                else "At every step the model's own choice is the reference word."
-            )
-        )
+        sequence.teacher_forced_note(p)
     _step_through(a)
     url_state.sync(PARAMS)
 
@@ -199,8 +182,7 @@ def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
     if not p.target_tokens:
         st.warning("The model wrote no words.")
         return
-    fig = plots.alignment_heatmap(p.attention, p.source_tokens, p.target_tokens, gold, title)
-    show_figure(fig, key, "translation_attention", height=120 + 34 * len(p.target_tokens))
+    sequence.heatmap(p, AXES, key, "translation_attention", gold, title)
     m = st.columns(2)
     if a.aer is not None:
         m[0].metric(
@@ -215,29 +197,13 @@ def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
             help="The output differs from the reference, so the attention is scored "
             "while the model reads the reference.",
         )
-    m[1].metric("log probability", f"{p.extra.get('log_prob', float('nan')):.3f}")
-    csv = matrix_csv(["French \\ English", *p.source_tokens], p.attention, p.target_tokens)
-    st.download_button(
-        "Download these weights (CSV)",
-        csv,
-        file_name="translation_weights.csv",
-        mime="text/csv",
-        key=f"csv_{key}",
-        on_click="ignore",
-    )
+    m[1].metric("log probability", f"{p.log_prob:.3f}")
 
 
 def _explain(name: str, a: Analysis) -> None:
-    attention = load_model(name).config.attention
     st.subheader("The attention, in formulas")
-    formula, note = plots.SCORE_LATEX[attention]
-    st.latex(formula)
-    st.caption(note)
-    st.latex(r"a_{t,j} = \frac{\exp e_{t,j}}{\sum_{k=1}^{T_k} \exp e_{t,k}}")
-    st.latex(r"c_t = \sum_{j=1}^{T_k} a_{t,j}\, h_j")
-    p = a.prediction
-    T_q, T_k = p.attention.shape
-    st.latex(r"T_k = %d,\quad T_q = %d" % (T_k, T_q))
+    sequence.formula(FAMILY, name, a.prediction)
+    T_q, T_k = a.prediction.attention.shape
     st.caption(
         f"{T_k} English words (keys), {T_q} French words (queries). s: decoder state, "
         "h_j: encoder state of English word j (both directions of the GRU), c_t: the "
@@ -247,60 +213,16 @@ def _explain(name: str, a: Analysis) -> None:
 
 @st.fragment
 def _step_through(a: Analysis) -> None:
-    p = a.prediction
-    n = len(p.target_tokens)
-    if n == 0:
-        return
-    s = st.session_state
-    st.subheader("Step through the decoding")
-    if n > 1:
-        s.step = min(max(1, s.step), n)
-        st.slider("Step t", 1, n, key="step")
-    t = min(s.step, n)
-    written = " ".join(p.target_tokens[: t - 1])
-    st.markdown(
-        f"Written so far: **{md_escape(written) or '(nothing)'}** → step {t} writes "
-        f"**{md_escape(p.target_tokens[t - 1])}**"
-    )
-    weights = p.attention[t - 1]
-    j = int(weights.argmax())
-    st.latex(
-        r"\max_j a_{%d,j} = a_{%d,%d} = %.3f \quad \text{(%s)}"
-        % (t, t, j + 1, float(weights[j]), p.source_tokens[j].replace("'", "’"))
-    )
-    left, right = st.columns([3, 2])
-    with left:
-        show_figure(
-            plots.step_bars(weights, p.source_tokens, f"step {t}: weights over English"),
-            "step_bars",
-            "translation_step",
-            height=300,
-        )
-    with right:
-        top = p.extra.get("top")
-        if top and t <= len(top):
-            st.markdown("Likeliest words at this step")
-            show_figure(plots.candidate_bars(top[t - 1]), "step_top", "translation_top", 200)
-        elif p.extra.get("predicted"):
-            st.markdown(
-                f"The model's own choice here: **{md_escape(p.extra['predicted'][t - 1])}**"
-            )
+    sequence.step_through(a.prediction, AXES)
     url_state.sync(PARAMS)
 
 
 def _about(name: str) -> None:
-    with st.expander("How this model was trained, and how well it does"):
-        record = shipped_record(name)
-        rows = metrics_table(record)
-        st.dataframe(rows, hide_index=True, width="stretch")
-        st.caption(
-            "heldout: noun–adjective pairs never seen in training; long: longer than any "
-            "training sentence. Phenomenon columns: exact match among sentences with it."
-        )
-        if record.get("curves"):
-            show_figure(
-                plots.learning_curves(record["curves"]), "curves", "translation_curves", height=280
-            )
+    sequence.about(FAMILY, name, metrics_table)
+    st.caption(
+        "heldout: noun–adjective pairs never seen in training; long: longer than any "
+        "training sentence. Phenomenon columns: exact match among sentences with it."
+    )
 
 
 main()

@@ -12,7 +12,7 @@ PAGES = Path(__file__).resolve().parent
 
 def kernel_rerun_seconds(n_train: int, repeats: int) -> list[float]:
     """Times of the kernel page's rerun after each bandwidth change (alternating 0.3 / 0.6)."""
-    at = AppTest.from_file(str(PAGES / "kernel_regression.py"), default_timeout=120)
+    at = AppTest.from_file(str(PAGES / "page.py"), default_timeout=120)
     at.query_params["n_train"] = str(n_train)
     at.run()
     times = []

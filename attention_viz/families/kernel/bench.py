@@ -11,7 +11,7 @@ import numpy as np
 from attention_viz import kernel_regression as kr
 from attention_viz.bench import machine, median_seconds
 from attention_viz.bench.app_server import running_app
-from attention_viz.data.regression import query_grid, sample
+from attention_viz.families.kernel.data import query_grid, sample
 
 SIZES = [(50, 50), (1_000, 1_000), (10_000, 1_000)]
 
@@ -35,7 +35,7 @@ def run(quick: bool = False) -> None:
     t = median_seconds(lambda: kr.fit_parametric(x, y, steps=100), 1 if quick else 3, warmup=0)
     print(f"fit_parametric n=1,000, 100 SGD steps: {t * 1e3:.1f} ms")
 
-    from attention_viz.ui.rerun_timing import kernel_rerun_seconds
+    from attention_viz.families.kernel.page_timing import kernel_rerun_seconds
 
     print("kernel page rerun after a bandwidth change (server side, AppTest), median:")
     for n_train in (50, 1_000, 10_000):

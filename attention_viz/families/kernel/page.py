@@ -11,8 +11,8 @@ import streamlit as st
 from attention_viz import kernel_regression as kr
 from attention_viz.analysis.tables import matrix_csv
 from attention_viz.attention import KERNELS
-from attention_viz.data.regression import FUNCTIONS, query_grid, sample
-from attention_viz.plots import kernel as plots
+from attention_viz.families.kernel import plots
+from attention_viz.families.kernel.data import FUNCTIONS, query_grid, sample
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import show_figure, show_warnings
 

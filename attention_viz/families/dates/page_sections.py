@@ -9,22 +9,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attention_viz.families.dates import FAMILY, data, plots
 from attention_viz.families.dates import analysis as date_analysis
-from attention_viz.families.dates import data
-from attention_viz.families.dates import plots
+from attention_viz.plots.heatmap import attention_heatmap
 from attention_viz.prediction import Prediction
-from attention_viz.ui import url_state
+from attention_viz.ui import sequence, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_figure
 
-ATTENTION_MODELS = ("date-attention", "date-additive")
-MODELS = ["date-attention", "date-additive", "date-peeky", "date-baseline"]
+MODELS = FAMILY.names()
+ATTENTION_MODELS = [m.name for m in FAMILY.models if m.score is not None]
 DEFAULT_TEXT = "Tuesday, September 25, 1984"
-DESCRIPTIONS = {
-    "date-baseline": "encoder's final state only",
-    "date-peeky": "final state fed to every step",
-    "date-attention": "dot-product attention (the book)",
-    "date-additive": "additive (Bahdanau) attention",
-}
+AXES = sequence.Axes("output character", "input character", "gold field span")
 
 PARAMS = [
     url_state.choice("model", MODELS, "date-attention"),
@@ -46,36 +41,9 @@ def _sync() -> None:
 @st.fragment
 def step_through(p: Prediction, gold: data.Example | None) -> None:
     """A slider over the 10 decoding steps: the output so far and that step's weights."""
-    st.subheader("Step through the decoding")
-    t = st.slider("Decoding step", 1, data.OUTPUT_CHARS, key="step")
+    spans = gold.output_spans() if gold is not None else None
+    sequence.step_through(p, AXES, "step", (lambda t: spans[t - 1]) if spans else None)
     _sync()
-    so_far = p.text[:t] + "·" * (data.OUTPUT_CHARS - t)
-    c = st.columns([1, 3])
-    c[0].metric(f"Output after step {t}", so_far)
-    prev = "_" if t == 1 else p.text[t - 2]
-    c[0].caption(md_escape(f'Input to this step: the previous character {prev!r} ("_" = start).'))
-    top = p.extra.get("top3", [])
-    if top:
-        ranked = ", ".join(f"{ch!r} {prob:.1%}" for ch, prob in top[t - 1])
-        c[0].caption(md_escape(f"Most likely characters: {ranked}"))
-    with c[1]:
-        if p.attention is None:
-            st.info("This model has no attention weights to show per step.")
-            return
-        span = gold.output_spans()[t - 1] if gold is not None else None
-        show_figure(
-            plots.step_figure(p.attention[t - 1], p.source_tokens, span),
-            "fig_step",
-            f"step_{t}_attention",
-            height=260,
-        )
-        j = int(p.attention[t - 1].argmax())
-        st.caption(
-            md_escape(
-                f"Step {t} writes {p.text[t - 1]!r}; it looks hardest at input character {j} "
-                f"({p.source_tokens[j]!r}) with weight {p.attention[t - 1, j]:.3f}."
-            )
-        )
 
 
 def teacher_forcing(name: str, text: str, target: str) -> None:
@@ -100,7 +68,7 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
     marks = "".join("^" if d else " " for d in cmp.differs)
     st.code(
         f"target          {target}\n"
-        f"teacher forcing {cmp.forced.text}\n"
+        f"teacher forcing {cmp.forced_text}\n"
         f"free running    {cmp.free.text}\n"
         f"differ          {marks}",
         language=None,
@@ -111,17 +79,8 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
         "carry on. " + ("The two agree here." if not any(cmp.differs) else "They differ at ^.")
     )
     if cmp.forced.attention is not None:
-        show_figure(
-            plots.date_heatmap(
-                cmp.forced.attention,
-                cmp.forced.source_tokens,
-                list(cmp.forced.text),
-                title="attention under teacher forcing",
-            ),
-            "fig_forced",
-            f"{name}_teacher_forced",
-            height=360,
-        )
+        title = "attention under teacher forcing (rows: the target's characters)"
+        sequence.heatmap(cmp.forced, AXES, "fig_forced", f"{name}_teacher_forced", title=title)
 
 
 @st.fragment
@@ -159,12 +118,15 @@ def epoch_scrubber() -> None:
         f"loss {r['loss']:.4f}"
     )
     show_figure(
-        plots.date_heatmap(
+        attention_heatmap(
             weights,
-            list(snap["text"]),
             list(r.get("outputs", [snap["target"]] * len(snaps))[s.snap - 1]),
-            date_analysis.gold_cells(example),
+            list(snap["text"]),
+            row_title=AXES.query,
+            col_title=AXES.key,
             title=title,
+            overlay=date_analysis.gold_cells(example),
+            overlay_name="gold field span",
         ),
         "fig_epoch",
         f"{name}_epoch_{r['epoch']}",
@@ -181,21 +143,18 @@ def epoch_scrubber() -> None:
 def comparison(text: str | None) -> None:
     """Learning curves, accuracy by input length, and two models' heatmaps side by side."""
     st.subheader("Compare the models")
-    names = ["date-baseline", "date-peeky", "date-attention", "date-additive"]
+    names = FAMILY.names()
     records = {n: model_or_message(n).training_record for n in names}
     left, right = st.columns(2)
     with left:
         st.markdown("**Learning curves** (validation exact match after each epoch)")
-        show_figure(
-            plots.learning_curves({n: r["history"] for n, r in records.items()}),
-            "fig_curves",
-            "date_learning_curves",
-            height=320,
-        )
+        sequence.accuracy_curves(FAMILY, "fig_curves", "date_learning_curves")
     with right:
         st.markdown("**Accuracy by input length** (fresh test dates)")
         by_length = {n: r["metrics"]["by_length"] for n, r in records.items()}
-        show_figure(plots.accuracy_by_length(by_length), "fig_by_length", "date_by_length", 320)
+        colours = {m.name: m.colour for m in FAMILY.models}
+        fig = plots.accuracy_by_length(by_length, colours)
+        show_figure(fig, "fig_by_length", "date_by_length", 320)
     st.dataframe(
         pd.DataFrame(
             {
@@ -230,12 +189,7 @@ def comparison(text: str | None) -> None:
             if p.attention is None:
                 st.info(f"{name} has no attention.")
             else:
-                show_figure(
-                    plots.date_heatmap(p.attention, p.source_tokens, p.target_tokens),
-                    f"fig_side_{side}",
-                    f"{name}_attention",
-                    height=340,
-                )
+                sequence.heatmap(p, AXES, f"fig_side_{side}", f"{name}_attention", height=340)
 
 
 def batch_conversion() -> None:

@@ -1,1 +1,0 @@
-"""Data generators: every data set the project uses is generated here, never downloaded."""

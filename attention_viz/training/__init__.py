@@ -1,1 +1,0 @@
-"""Training loops and evaluation reports: `python -m attention_viz train|evaluate NAME`."""

@@ -9,7 +9,7 @@ import pytest
 from apptest_helpers import assert_clean, charts, plotly_array, run_page
 from streamlit.testing.v1 import AppTest
 
-from attention_viz.families.dates import data
+from attention_viz.families.dates import vocab
 
 PAGE = "attention_viz/families/dates/page.py"  # as app.py names it
 
@@ -32,7 +32,7 @@ def test_default_page_converts_and_draws_everything():
     maps = heatmaps(at)
     assert len(maps) >= 3  # main, teacher forced, epoch scrubber (+ side by side)
     main = maps[0]
-    assert main.shape == (10, len(data.check_input("Tuesday, September 25, 1984")))
+    assert main.shape == (10, len(vocab.check_input("Tuesday, September 25, 1984")))
     np.testing.assert_allclose(main.sum(1), 1.0, atol=1e-3)
     assert any(
         r"\exp e_{t,j}" in latex.value and "%d" % main.shape[1] in latex.value for latex in at.latex
@@ -47,7 +47,7 @@ def test_example_button_fills_input_and_expected():
     at.button(key="example_2").click().run()  # US numeric
     assert_clean(at)
     assert "/" in at.text_input(key="text").value or "-" in at.text_input(key="text").value
-    assert data.is_real_date(at.text_input(key="expected").value)
+    assert vocab.is_real_date(at.text_input(key="expected").value)
     at.button(key="random").click().run()
     assert_clean(at)
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 
 
 def test_at_least_twenty_formats_and_the_books():
@@ -63,7 +63,7 @@ def test_two_digit_formats_only_for_representable_years():
 
 def test_gold_spans_carry_the_fields():
     for e in data.generate(2000, "train", seed=1):
-        assert len(e.text) <= data.MAX_INPUT_CHARS
+        assert len(e.text) <= vocab.MAX_INPUT_CHARS
         y, m, d = (int(x) for x in e.target.split("-"))
         year = e.text[slice(*e.spans["year"])]
         assert int(year) % 100 == y % 100 and len(year) in (2, 4)
@@ -98,21 +98,21 @@ def test_generation_is_reproducible():
 
 
 def test_calendar_check():
-    assert data.is_real_date("2024-02-29")
-    assert not data.is_real_date("2023-02-29")
-    assert not data.is_real_date("1984-13-01")
-    assert not data.is_real_date("1984-1-01")
+    assert vocab.is_real_date("2024-02-29")
+    assert not vocab.is_real_date("2023-02-29")
+    assert not vocab.is_real_date("1984-13-01")
+    assert not vocab.is_real_date("1984-1-01")
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * (data.MAX_INPUT_CHARS + 1)])
+@pytest.mark.parametrize("text", ["", "   ", "x" * (vocab.MAX_INPUT_CHARS + 1)])
 def test_check_input_refuses_empty_and_too_long(text):
     with pytest.raises(ValueError, match=r"empty|at most 40"):
-        data.check_input(text)
+        vocab.check_input(text)
 
 
 def test_unknown_characters_map_to_unk():
-    ids, lens, unknown = data.encode_sources(["Sep 25, 1984 🎉", "é"])
-    unk = data.SOURCE_VOCAB.index(data.UNK)
+    ids, lens, unknown = vocab.encode_sources(["Sep 25, 1984 🎉", "é"])
+    unk = vocab.SOURCE_VOCAB.index(vocab.UNK)
     assert unknown == [[13], [0]]
     assert ids[0, 13] == unk and ids[1, 0] == unk
     assert lens.tolist() == [14, 1]

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from attention_viz.analysis.weights import attention_entropy
 from attention_viz.decoding import greedy
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 from attention_viz.families.dates.analysis import compare_decodings, convert_lines
 from attention_viz.families.dates.decoders import DECODERS
 from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
@@ -24,11 +24,11 @@ TEXTS = ["9/1/84", "Tuesday, the 25th of September 1984", "25 sept 1984"]
 
 def model(decoder: str, seed: int = 0) -> DateSeq2Seq:
     torch.manual_seed(seed)
-    return DateSeq2Seq(DateSeq2SeqConfig(decoder=decoder), data.SOURCE_VOCAB).eval()
+    return DateSeq2Seq(DateSeq2SeqConfig(decoder=decoder), vocab.SOURCE_VOCAB).eval()
 
 
 def batch(texts):
-    ids, lens, _ = data.encode_sources(texts)
+    ids, lens, _ = vocab.encode_sources(texts)
     return torch.from_numpy(ids), torch.from_numpy(lens)
 
 
@@ -42,9 +42,9 @@ def generate(m: DateSeq2Seq, source, lens):
 def test_shapes_and_weights_sum_to_one(decoder):
     m = model(decoder)
     source, lens = batch(TEXTS)
-    target_in = torch.from_numpy(data.encode_targets(["1984-09-01"] * 3)[:, :-1])
+    target_in = torch.from_numpy(vocab.encode_targets(["1984-09-01"] * 3)[:, :-1])
     logits, weights = m(source, lens, target_in)
-    assert logits.shape == (3, 10, len(data.TARGET_VOCAB))
+    assert logits.shape == (3, 10, len(vocab.TARGET_VOCAB))
     ids, d = generate(m, source, lens)
     w = d.weights
     assert ids.shape == (3, 10) and d.top_probs.shape == (3, 10, 3)
@@ -66,7 +66,7 @@ def test_free_running_equals_teacher_forcing_on_its_own_output(decoder):
     with torch.inference_mode():
         ids, d = generate(m, source, lens)
         w = d.weights
-        start = torch.full((3, 1), data.TARGET_VOCAB.index(data.START))
+        start = torch.full((3, 1), vocab.TARGET_VOCAB.index(vocab.START))
         logits, weights = m(source, lens, torch.cat([start, ids[:, :-1]], dim=1))
     probs = torch.softmax(logits, -1)  # (B, 10, V)
     assert torch.equal(probs.argmax(-1), ids)
@@ -79,7 +79,7 @@ def test_dot_attention_matches_torch_reference():
     """The book's dot score is softmax(h s^T): F.scaled_dot_product_attention with scale 1."""
     m = model("attention")
     source, lens = batch(TEXTS)
-    target_in = torch.from_numpy(data.encode_targets(["1984-09-25"] * 3)[:, :-1])
+    target_in = torch.from_numpy(vocab.encode_targets(["1984-09-25"] * 3)[:, :-1])
     with torch.inference_mode():
         enc = m.encoder(source, lens)
         h, _ = m.decoder.lstm(m.decoder.embed(target_in), enc.final)  # (B, T_q, H)
@@ -103,7 +103,9 @@ def test_prediction_fields():
     p = model("attention").predict("  25 sept 1984 ")
     assert p.source_tokens == list("25 sept 1984")
     assert len(p.target_tokens) == 10 and p.attention.shape == (10, 12)
-    assert p.checks == {"valid_date": p.text.startswith(("19", "20")) and data.is_real_date(p.text)}
+    assert p.checks == {
+        "valid_date": p.text.startswith(("19", "20")) and vocab.is_real_date(p.text)
+    }
     assert len(p.top) == 10 and all(len(step) == 3 for step in p.top)
     assert 0 < p.confidence <= 1 and p.log_prob <= 0 and p.warnings == []
     assert p.maps["cross"].queries.labels == tuple(p.target_tokens)
@@ -148,10 +150,10 @@ def test_compare_decodings_marks_differences():
 def test_a_tiny_model_learns_a_tiny_dataset():
     """32 dates, 250 Adam steps: a small attention model fits them (memorises the set)."""
     torch.manual_seed(0)
-    m = DateSeq2Seq(DateSeq2SeqConfig(embed_size=16, hidden_size=32), data.SOURCE_VOCAB)
+    m = DateSeq2Seq(DateSeq2SeqConfig(embed_size=16, hidden_size=32), vocab.SOURCE_VOCAB)
     examples = data.generate(32, "train", seed=4, formats=("month d, yyyy",))
     source, lens = batch([e.text for e in examples])
-    targets = torch.from_numpy(data.encode_targets([e.target for e in examples]))
+    targets = torch.from_numpy(vocab.encode_targets([e.target for e in examples]))
     optimizer = torch.optim.Adam(m.parameters(), lr=2e-2)
     for _ in range(250):
         logits, _ = m(source, lens, targets[:, :-1])

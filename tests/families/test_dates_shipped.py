@@ -10,7 +10,7 @@ import pytest
 
 from attention_viz import load_model
 from attention_viz.checkpoint import WeightsError, load_checkpoint
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 from attention_viz.families.dates.evaluate import attention_in_span
 from attention_viz.registry import list_models, rebuild_command, weights_stem
 
@@ -55,7 +55,7 @@ def test_shipped_model_meets_its_accuracy(name, fresh):
 def test_json_holds_config_vocab_metrics_curves_and_epoch_maps():
     record = json.loads(weights_stem("date-attention").with_suffix(".json").read_text())
     assert record["config"]["decoder"] == "attention"
-    assert record["vocab"]["source"] == list(data.SOURCE_VOCAB)
+    assert record["vocab"]["source"] == list(vocab.SOURCE_VOCAB)
     assert record["metrics"]["exact_match"] >= 0.999
     assert record["metrics"]["seconds_to_99pct_val"] is not None
     history = record["history"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attention_viz.analysis.tables import csv_text
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 from attention_viz.prediction import Prediction
 
 MAX_BATCH_ROWS = 1_000  # lines converted at once on the page
@@ -102,7 +102,7 @@ def convert_lines(model, lines: list[str], max_rows: int = MAX_BATCH_ROWS) -> li
     accepted = []
     for k, (number, line) in enumerate(numbered):
         try:
-            accepted.append((k, data.check_input(line, model.config.max_input_chars)))
+            accepted.append((k, vocab.check_input(line, model.config.max_input_chars)))
         except ValueError as e:
             rows[k] = BatchRow(number, line, "", False, "", str(e))
     preds = model.predict_batch([t for _, t in accepted]) if accepted else []

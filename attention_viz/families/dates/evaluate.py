@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 
 LENGTH_BUCKET = 5  # accuracy by input length in buckets of 5 characters
 MAX_FILE_BYTES = 20_000_000
@@ -158,7 +158,7 @@ def evaluate(model, file: str | None) -> int:
 
 def _checks(text: str, model) -> bool:
     try:
-        data.check_input(text, model.config.max_input_chars)
+        vocab.check_input(text, model.config.max_input_chars)
     except ValueError:
         return False
     return True

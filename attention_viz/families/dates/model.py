@@ -23,18 +23,18 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attention_viz.checkpoint import Checkpoint
 from attention_viz.decoding import Encoded
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 from attention_viz.families.dates.decoders import make_decoder
 from attention_viz.seq2seq import Seq2Seq, Source, check_each
 
-_START_ID = data.TARGET_VOCAB.index(data.START)
+_START_ID = vocab.TARGET_VOCAB.index(vocab.START)
 
 
 @dataclass
 class DateSeq2SeqConfig:
     decoder: str = "attention"  # baseline | peeky | attention (dot, the book) | additive
-    source_vocab_size: int = len(data.SOURCE_VOCAB)  # case-folded characters + <pad>, <unk>
-    target_vocab_size: int = len(data.TARGET_VOCAB)  # digits, "-", start symbol "_"
+    source_vocab_size: int = len(vocab.SOURCE_VOCAB)  # case-folded characters + <pad>, <unk>
+    target_vocab_size: int = len(vocab.TARGET_VOCAB)  # digits, "-", start symbol "_"
     embed_size: int = 32  # D: character embedding size
     hidden_size: int = 64  # H: encoder and decoder LSTM size (64 keeps weights ~100-200 KB)
     score_hidden: int = 64  # hidden size of the additive score (additive decoder only)
@@ -42,7 +42,7 @@ class DateSeq2SeqConfig:
     # the day ends there, so the "0" of "03" can be read at the day itself. The book's
     # one-direction encoder (False) attends to the comma after it instead.
     bidirectional: bool = True
-    max_input_chars: int = data.MAX_INPUT_CHARS  # longer inputs are refused
+    max_input_chars: int = vocab.MAX_INPUT_CHARS  # longer inputs are refused
     output_chars: int = data.OUTPUT_CHARS  # YYYY-MM-DD
 
 
@@ -81,7 +81,7 @@ class Encoder(nn.Module):
 class DateSeq2Seq(Seq2Seq):
     """Encoder + one of the four decoders; text in, Predictions out (attention_viz.seq2seq)."""
 
-    target_vocab = data.TARGET_VOCAB
+    target_vocab = vocab.TARGET_VOCAB
     bos_id = _START_ID
     eos_id = None  # every output is YYYY-MM-DD: exactly 10 steps
     max_target_len = data.OUTPUT_CHARS
@@ -107,8 +107,8 @@ class DateSeq2Seq(Seq2Seq):
 
     def prepare(self, texts: list[str]) -> Source:
         limit = self.config.max_input_chars
-        cleaned = check_each(texts, lambda t: data.check_input(t, limit))
-        ids, lens, unknown = data.encode_sources(cleaned, self.source_vocab)
+        cleaned = check_each(texts, lambda t: vocab.check_input(t, limit))
+        ids, lens, unknown = vocab.encode_sources(cleaned, self.source_vocab)
         warnings = [
             [
                 f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
@@ -129,10 +129,10 @@ class DateSeq2Seq(Seq2Seq):
         target = "".join(reference)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", target):
             raise ValueError(f"the target must look like YYYY-MM-DD, got {target!r}")
-        return [data.TARGET_VOCAB.index(c) for c in target]
+        return [vocab.TARGET_VOCAB.index(c) for c in target]
 
     def checks(self, source: list[str], target: list[str]) -> dict:
-        return {"valid_date": data.is_real_date("".join(target))}
+        return {"valid_date": vocab.is_real_date("".join(target))}
 
 
 def build(checkpoint: Checkpoint) -> DateSeq2Seq:

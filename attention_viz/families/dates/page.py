@@ -11,7 +11,7 @@ import random
 import numpy as np
 import streamlit as st
 
-from attention_viz.families.dates import FAMILY, data
+from attention_viz.families.dates import FAMILY, data, vocab
 from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
@@ -73,7 +73,7 @@ def _input_controls() -> None:
         "A date, in any format",
         key="text",
         on_change=_clear_expected,
-        help=f"At most {data.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
+        help=f"At most {vocab.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
     )
     with c[1]:
         sequence.model_picker(FAMILY)

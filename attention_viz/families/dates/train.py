@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from attention_viz.bench import machine
 from attention_viz.checkpoint import save_checkpoint
-from attention_viz.families.dates import FAMILY, data
+from attention_viz.families.dates import FAMILY, data, vocab
 from attention_viz.families.dates.evaluate import exact_match, full_report, inference_speed
 from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
 from attention_viz.training import (
@@ -67,7 +67,7 @@ def train_model(
     """
     seed = train_config.seed
     torch.manual_seed(seed)
-    model = DateSeq2Seq(model_config, data.SOURCE_VOCAB)
+    model = DateSeq2Seq(model_config, vocab.SOURCE_VOCAB)
     steps = train_config.epochs * -(-train_config.examples_per_epoch // train_config.batch_size)
 
     def schedule(optimizer):
@@ -98,8 +98,8 @@ def _batches(examples: list[data.Example], batch_size: int, seed: int):
     chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     for k in rng.permutation(len(chunks)):
         chunk = [examples[i] for i in chunks[k]]
-        ids, lens, _ = data.encode_sources([e.text for e in chunk])
-        targets = data.encode_targets([e.target for e in chunk])  # (B, 11)
+        ids, lens, _ = vocab.encode_sources([e.text for e in chunk])
+        targets = vocab.encode_targets([e.target for e in chunk])  # (B, 11)
         yield torch.from_numpy(ids), torch.from_numpy(lens), torch.from_numpy(targets)
 
 
@@ -142,7 +142,7 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
         {"text": e.text, "target": e.target, "spans": e.spans, "format": e.format}
         for e in snapshot_examples(train_config.snapshot_inputs)
     ]
-    vocab = {"source": list(data.SOURCE_VOCAB), "target": list(data.TARGET_VOCAB)}
-    meta = record(name, train_config, history, metrics, quick, vocab, snapshot_inputs=snapshots)
+    vocabs = {"source": list(vocab.SOURCE_VOCAB), "target": list(vocab.TARGET_VOCAB)}
+    meta = record(name, train_config, history, metrics, quick, vocabs, snapshot_inputs=snapshots)
     save_checkpoint(stem, model_config, model.state_dict(), meta)
     print(f"wrote {stem.with_suffix('.safetensors')} and {stem.with_suffix('.json')}")

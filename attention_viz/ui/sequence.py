@@ -36,15 +36,9 @@ class Axes:
 
 
 def model_picker(family: Family, key: str = "model", label: str = "Model", **kwargs) -> None:
-    """A selectbox over the family's models, each shown with its short label."""
-    labels = {m.name: m.label for m in family.models}
-    st.selectbox(
-        label,
-        family.names(),
-        key=key,
-        format_func=lambda n: f"{n} — {labels[n]}" if labels.get(n) else n,
-        **kwargs,
-    )
+    """A selectbox over the family's models; its help lists what each one is."""
+    described = "\n".join(f"- **{m.name}**: {m.label or m.summary}" for m in family.models)
+    st.selectbox(label, family.names(), key=key, help=described, **kwargs)
 
 
 def heatmap(
@@ -88,10 +82,8 @@ def formula(family: Family, name: str, p: Prediction) -> None:
     st.latex(SCORES[score].latex)
     st.caption(SCORES[score].note)
     T_q, T_k = p.attention.shape
-    st.latex(
-        r"a_{t,j} = \frac{\exp e_{t,j}}{\sum_{k=1}^{%d} \exp e_{t,k}},\quad "
-        r"c_t = \sum_{j=1}^{%d} a_{t,j}\, h_j,\quad T_q = %d" % (T_k, T_k, T_q)
-    )
+    st.latex(r"a_{t,j} = \frac{\exp e_{t,j}}{\sum_{k=1}^{%d} \exp e_{t,k}}" % T_k)
+    st.latex(r"c_t = \sum_{j=1}^{%d} a_{t,j}\, h_j,\quad t = 1, \dots, %d" % (T_k, T_q))
 
 
 def entropy(p: Prediction, key: str, filename: str, height: int | None = None) -> np.ndarray:

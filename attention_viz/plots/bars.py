@@ -66,12 +66,7 @@ def candidate_bars(candidates: Sequence[tuple[str, float]]) -> go.Figure:
     )
     fig.update_layout(
         xaxis={"title": "probability", "range": [0, 1]},
-        yaxis={
-            "tickmode": "array",
-            "tickvals": list(range(len(labels))),
-            "ticktext": labels,
-            "autorange": "reversed",
-        },
+        yaxis=_rows_axis(labels),
         margin=_MARGIN,
     )
     return fig
@@ -92,12 +87,13 @@ def entropy_bars(entropy: np.ndarray, rows: Sequence[str], max_bits: float) -> g
     )
     fig.update_layout(
         xaxis={"title": "entropy (bits)", "range": [0, max(max_bits, 0.1)]},
-        yaxis={
-            "tickmode": "array",
-            "tickvals": list(range(len(labels))),
-            "ticktext": labels,
-            "autorange": "reversed",
-        },
+        yaxis=_rows_axis(labels),
         margin=_MARGIN,
     )
     return fig
+
+
+def _rows_axis(labels: Sequence[str]) -> dict:
+    """A y axis with one labelled row per bar, the first at the top."""
+    ticks = list(range(len(labels)))
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": labels, "autorange": "reversed"}

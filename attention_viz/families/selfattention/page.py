@@ -95,12 +95,7 @@ def main() -> None:
     st.caption(
         "Tokens in order: " + " · ".join(f"`{i}` {md_escape(w)}" for i, w in enumerate(tokens))
     )
-    try:
-        w_q, w_k, w_v, w_o = _weights(d_model, n_heads, warnings)
-    except PresetError as e:
-        show_warnings(warnings)
-        st.error(md_escape(str(e)))
-        return
+    w_q, w_k, w_v, w_o = _weights(d_model, n_heads, warnings)
     show_warnings(warnings)
     options = Options(scale=s.scale, causal=s.causal, positions=s.positions)
     steps = self_attention_steps(embed(tokens, d_model), w_q, w_k, w_v, w_o, options)
@@ -124,8 +119,13 @@ def _weights(d_model: int, n_heads: int, warnings: list[str]):
             st.selectbox(
                 f"Head {h + 1} preset", list(PRESETS), key=f"preset{h}", format_func=PRESETS.get
             )
-            preset = head_weights(s[f"preset{h}"], d_model, n_heads, h, s.seed)
-            signature = (s[f"preset{h}"], d_model, n_heads, s.seed)
+            name = s[f"preset{h}"]
+            try:
+                preset = head_weights(name, d_model, n_heads, h, s.seed)
+            except PresetError as e:  # e.g. a positional preset with d_head 1
+                st.warning(md_escape(f"{e}: head {h + 1} uses the identity preset instead."))
+                name, preset = "identity", head_weights("identity", d_model, n_heads, h)
+            signature = (name, d_model, n_heads, s.seed)
             mats = []
             with st.expander("Edit W_Q, W_K, W_V", expanded=editable and n_heads == 1):
                 for m, p in zip("qkv", preset, strict=True):
@@ -195,7 +195,7 @@ def _lessons(steps: Steps, words, order, weights, options: Options) -> None:
             gap = _shuffle_gap(words, order, weights, options) if s.shuffle else 0.0
             st.latex(
                 r"\max\big|\operatorname{Attn}(\Pi X) - \Pi\operatorname{Attn}(X)\big| "
-                r"= %.2g \quad \Pi = (%s)" % (gap, ",".join(map(str, order)))
+                r"= %.3f \quad \Pi = (%s)" % (gap, ",".join(map(str, order)))
             )
             st.markdown(
                 f"**Heads.** {steps.n_heads} head(s) of d_head = {e}, side by side, "
@@ -221,7 +221,8 @@ def _pipeline(steps: Steps, tokens: list[str]) -> None:
         st.subheader(f"2 · Head {h + 1}: Q, K, V" if steps.n_heads > 1 else "2 · Q, K, V")
         st.latex(
             r"Q = (X+P)\,W_Q,\ K = (X+P)\,W_K,\ V = (X+P)\,W_V"
-            r"\quad (%d\times%d)(%d\times%d)" % (*steps.xp.shape, *steps.q.shape[1:][::-1])
+            r"\quad (%d\times%d)(%d\times%d)"
+            % (*steps.xp.shape, steps.xp.shape[1], steps.q.shape[-1])
         )
         show_figure(
             plots.projection_figure(steps, h, tokens),

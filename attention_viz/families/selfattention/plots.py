@@ -118,8 +118,8 @@ def projection_figure(s: Steps, head: int, tokens: Sequence[str]) -> go.Figure:
     fig = _figure(
         [
             f"Q{sub} = (X+P) W<sub>Q</sub>{sub}",
-            "K = (X+P) W<sub>K</sub>",
-            "V = (X+P) W<sub>V</sub>",
+            f"K{sub} = (X+P) W<sub>K</sub>{sub}",
+            f"V{sub} = (X+P) W<sub>V</sub>{sub}",
         ],
         rows,
         [_dims(e)] * 3,

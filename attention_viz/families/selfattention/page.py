@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from attention_viz.analysis.tables import csv_text, matrix_csv
 from attention_viz.families.selfattention import page_weights, plots
 from attention_viz.families.selfattention.presets import (
     PRESETS,
@@ -102,7 +101,7 @@ def main() -> None:
     _lessons(steps, words, order, (w_q, w_k, w_v, w_o), options)
     _pipeline(steps, tokens)
     explain(steps, tokens)
-    _downloads(steps, tokens, (w_q, w_k, w_v, w_o))
+    page_weights.downloads(steps, tokens, (w_q, w_k, w_v, w_o))
 
 
 def _weights(d_model: int, n_heads: int, warnings: list[str]):
@@ -128,10 +127,14 @@ def _weights(d_model: int, n_heads: int, warnings: list[str]):
             signature = (name, d_model, n_heads, s.seed)
             mats = []
             with st.expander("Edit W_Q, W_K, W_V", expanded=editable and n_heads == 1):
-                for m, p in zip("qkv", preset, strict=True):
+                places = st.columns(3) if n_heads == 1 else [st.container()] * 3
+                for m, p, place in zip("qkv", preset, places, strict=True):
                     name = f"w{m}{h}"
                     base, version = page_weights.base_matrix(name, p, signature, from_url, warnings)
-                    w = page_weights.edit(name, f"W_{m.upper()}", base, version)
+                    with place:
+                        w = page_weights.edit(
+                            name, f"W_{m.upper()} (rows: d_model, columns: d_head)", base, version
+                        )
                     page_weights.sync(name, w, p)
                     mats.append(w)
             heads.append(mats)
@@ -185,8 +188,8 @@ def _lessons(steps: Steps, words, order, weights, options: Options) -> None:
                 "each token where it stands."
             )
             st.latex(
-                r"P_{t,2i} = \sin\!\big(t/10000^{2i/%d}\big),\ "
-                r"P_{t,2i+1} = \cos\!\big(t/10000^{2i/%d}\big)" % (s.d_model, s.d_model)
+                r"P_{t,2i},\,P_{t,2i+1} = \sin,\cos\big(t/10000^{2i/%d}\big)\quad(%s)"
+                % (s.d_model, "on" if s.positions else r"\text{off}")
             )
             st.markdown(
                 "**Shuffle.** Without positions, shuffling the input shuffles the "
@@ -194,9 +197,10 @@ def _lessons(steps: Steps, words, order, weights, options: Options) -> None:
             )
             gap = _shuffle_gap(words, order, weights, options) if s.shuffle else 0.0
             st.latex(
-                r"\max\big|\operatorname{Attn}(\Pi X) - \Pi\operatorname{Attn}(X)\big| "
-                r"= %.3f \quad \Pi = (%s)" % (gap, ",".join(map(str, order)))
+                r"\max\big|\operatorname{Attn}(\Pi X) - \Pi\operatorname{Attn}(X)\big| = %.3f" % gap
             )
+            if s.shuffle:
+                st.caption(f"Π: new position k holds old token {', '.join(map(str, order))}.")
             st.markdown(
                 f"**Heads.** {steps.n_heads} head(s) of d_head = {e}, side by side, "
                 "then mixed by W_O."
@@ -271,49 +275,6 @@ def explain(steps: Steps, tokens: list[str]) -> None:
     st.latex(
         r"o_{%d} = \sum_j a_{%d,j}\,v_j = [%s]"
         % (i, i, ",\\ ".join(f"{v:.2f}" for v in steps.heads[0, i]))
-    )
-
-
-def _downloads(steps: Steps, tokens: list[str], weights) -> None:
-    w_q, w_k, w_v, w_o = weights
-
-    def parameters() -> str:
-        rows = []
-        for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v)):
-            for h in range(w.shape[0]):
-                rows += [
-                    [f"{name} head {h + 1}", r, *map(float, w[h, r])] for r in range(w.shape[1])
-                ]
-        rows += [["W_O", r, *map(float, w_o[r])] for r in range(w_o.shape[0])]
-        width = max(len(r) for r in rows) - 2
-        return csv_text(["matrix", "row", *map(str, range(width))], rows)
-
-    def attention() -> str:
-        labels = [
-            f"head {h + 1} query {i} {t}"
-            for h in range(steps.n_heads)
-            for i, t in enumerate(tokens)
-        ]
-        return matrix_csv(
-            ["head / query \\ key", *tokens], steps.weights.reshape(-1, len(tokens)), labels
-        )
-
-    c = st.columns(2)
-    c[0].download_button(
-        "Download W_Q, W_K, W_V, W_O (CSV)",
-        parameters,
-        file_name="selfattention_weights.csv",
-        mime="text/csv",
-        key="sa_download_w",
-        on_click="ignore",
-    )
-    c[1].download_button(
-        "Download the attention weights (CSV)",
-        attention,
-        file_name="selfattention_attention.csv",
-        mime="text/csv",
-        key="sa_download_a",
-        on_click="ignore",
     )
 
 

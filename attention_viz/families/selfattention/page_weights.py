@@ -1,4 +1,4 @@
-"""The editable weight matrices of the page: preset, URL or the user's edits (Streamlit).
+"""The page's weight matrices (Streamlit): preset, URL or the user's edits; their CSV downloads.
 
 Each matrix has a base (its preset, or the URL's matrix on the first run) shown in a data
 editor; the editor's key changes whenever the base does, so a new preset clears old edits.
@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attention_viz.analysis.tables import csv_text, matrix_csv
 from attention_viz.families.selfattention.presets import decode_matrix, encode_matrix
+from attention_viz.families.selfattention.steps import Steps
 
 RESTORED = "sa_matrices_restored"  # set once the URL's matrices have been read
 MAX_EDITABLE = 16  # d_model up to which the matrices get a data editor
@@ -72,3 +74,47 @@ def sync(name: str, matrix: np.ndarray, preset: np.ndarray) -> None:
             del st.query_params[name]
     elif st.query_params.get(name) != text:
         st.query_params[name] = text
+
+
+def downloads(steps: Steps, tokens: list[str], weights) -> None:
+    """Two CSV downloads: the weight matrices, and the attention weights of every head."""
+    w_q, w_k, w_v, w_o = weights
+
+    def parameters() -> str:
+        rows = []
+        for name, w in (("W_Q", w_q), ("W_K", w_k), ("W_V", w_v)):
+            for h in range(w.shape[0]):
+                rows += [
+                    [f"{name} head {h + 1}", r, *map(float, w[h, r])] for r in range(w.shape[1])
+                ]
+        rows += [["W_O", r, *map(float, w_o[r])] for r in range(w_o.shape[0])]
+        width = max(len(r) for r in rows) - 2
+        return csv_text(["matrix", "row", *map(str, range(width))], rows)
+
+    def attention() -> str:
+        labels = [
+            f"head {h + 1} query {i} {t}"
+            for h in range(steps.n_heads)
+            for i, t in enumerate(tokens)
+        ]
+        return matrix_csv(
+            ["head / query \\ key", *tokens], steps.weights.reshape(-1, len(tokens)), labels
+        )
+
+    c = st.columns(2)
+    c[0].download_button(
+        "Download W_Q, W_K, W_V, W_O (CSV)",
+        parameters,
+        file_name="selfattention_weights.csv",
+        mime="text/csv",
+        key="sa_download_w",
+        on_click="ignore",
+    )
+    c[1].download_button(
+        "Download the attention weights (CSV)",
+        attention,
+        file_name="selfattention_attention.csv",
+        mime="text/csv",
+        key="sa_download_a",
+        on_click="ignore",
+    )

@@ -193,7 +193,7 @@ def _lessons(steps: Steps, words, order, weights, options: Options) -> None:
             )
             st.markdown(
                 "**Shuffle.** Without positions, shuffling the input shuffles the "
-                "output rows the same way (equivariance); with positions it does not."
+                "output rows the same way (equivariance); positions, or a causal mask, break it."
             )
             gap = _shuffle_gap(words, order, weights, options) if s.shuffle else 0.0
             st.latex(
@@ -224,8 +224,11 @@ def _pipeline(steps: Steps, tokens: list[str]) -> None:
     for h in range(steps.n_heads):
         st.subheader(f"2 · Head {h + 1}: Q, K, V" if steps.n_heads > 1 else "2 · Q, K, V")
         st.latex(
-            r"Q = (X+P)\,W_Q,\ K = (X+P)\,W_K,\ V = (X+P)\,W_V"
-            r"\quad (%d\times%d)(%d\times%d)"
+            (
+                r"Q = X'W_Q,\ K = X'W_K,\ V = X'W_V,\ X' = %s"
+                % ("X+P" if steps.p is not None else "X")
+            )
+            + r"\quad (%d\times%d)(%d\times%d)"
             % (*steps.xp.shape, steps.xp.shape[1], steps.q.shape[-1])
         )
         show_figure(

@@ -16,7 +16,7 @@ import numpy as np
 from attention_viz import bench
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
-from attention_viz.families import family_of
+from attention_viz.families import families, family_of
 from attention_viz.family import resolve
 from attention_viz.registry import (
     entry,
@@ -65,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--file", default=None, help="tab-separated lines: input<TAB>expected")
     c.set_defaults(run=_evaluate)
 
-    targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
+    targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__)) + sorted(
+        f.key for f in families() if f.bench
+    )
     c = sub.add_parser("bench", help="time the computations behind a page")
     c.add_argument("target", choices=targets)
     c.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -88,9 +90,14 @@ def _list(args) -> int:
 
 
 def _predict(args) -> int:
+    fam = family_of(args.name)
     model = load_model(args.name)
     options = {"beam": args.beam} if args.beam != 1 else {}
-    p = model.predict(args.text, **options)
+    given = resolve(fam.read_input)(args.text) if fam.read_input else args.text
+    p = model.predict(given, **options)
+    if fam.describe:
+        print(resolve(fam.describe)(p))
+        return 0
     print(p.text)
     for key, value in p.extra.items():
         if isinstance(value, (str, int, float, bool)):
@@ -131,5 +138,7 @@ def _evaluate(args) -> int:
 
 
 def _bench(args) -> int:
-    resolve(f"attention_viz.bench.{args.target}:run")(quick=args.quick)
+    by_family = {f.key: f.bench for f in families() if f.bench}
+    target = by_family.get(args.target, f"attention_viz.bench.{args.target}:run")
+    resolve(target)(quick=args.quick)
     return 0

@@ -19,14 +19,14 @@ from attention_viz.families.memory.sandbox import (
     shift_distribution,
 )
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import show_figure, show_warnings
+from attention_viz.ui.widgets import presenting, show_figure, show_warnings
 
 MEMORY_WIDTH = 6  # M of the sandbox memory
 SANDBOX_PARAMS = [
     url_state.integer("slots", 8, 16, 10),
     url_state.integer("mem_seed", 0, 9999, 0),
     url_state.integer("key_slot", 0, 15, 3),
-    url_state.number("noise", 0.0, 2.0, 0.3),
+    url_state.number("key_noise", 0.0, 2.0, 0.3),
     url_state.number("beta", 0.0, 50.0, 5.0),
     url_state.number("gate", 0.0, 1.0, 1.0),
     url_state.integer("prev_slot", 0, 15, 0),
@@ -67,7 +67,7 @@ def sandbox() -> None:
     s.key_slot = min(s.key_slot, s.slots - 1)
     s.prev_slot = min(s.prev_slot, s.slots - 1)
     c[2].slider("Key resembles slot", 0, s.slots - 1, key="key_slot")
-    c[3].slider("Key noise σ", 0.0, 2.0, step=0.05, key="noise")
+    c[3].slider("Key noise σ", 0.0, 2.0, step=0.05, key="key_noise")
     c = st.columns(5)
     c[0].slider(
         "Key strength β",
@@ -98,7 +98,7 @@ def sandbox() -> None:
     url_state.sync(SANDBOX_PARAMS)
 
     memory = sandbox_memory(s.slots, MEMORY_WIDTH, s.mem_seed)
-    key = sandbox_key(memory, s.key_slot, s.noise, s.mem_seed)
+    key = sandbox_key(memory, s.key_slot, s.key_noise, s.mem_seed)
     shift = shift_distribution(s.shift)
     stages = run_stages(memory, one_hot(s.slots, s.prev_slot), key, s.beta, s.gate, shift, s.gamma)
     weights = {k: v for k, v in stages.items() if k != "similarity"}
@@ -107,13 +107,12 @@ def sandbox() -> None:
     with left:
         st.subheader("Memory and key")
         show_figure(
-            plots.memory_heatmap(memory, stages["sharpened"]),
+            plots.memory_heatmap(memory, {"w": stages["sharpened"]}),
             "sb_memory",
             "ntm_sandbox_memory",
             height=360,
         )
         st.caption("Key k = " + "  ".join(f"{v:+.2f}" for v in key))
-        _formulas(stages, key, shift)
     with right:
         st.subheader("Each stage's weighting over the slots")
         show_figure(
@@ -131,29 +130,38 @@ def sandbox() -> None:
             mime="text/csv",
             on_click="ignore",
         )
+    _formulas(stages, shift)
 
 
-def _formulas(stages: dict[str, np.ndarray], key: np.ndarray, shift: np.ndarray) -> None:
+def _formulas(stages: dict[str, np.ndarray], shift: np.ndarray) -> None:
+    """Each stage's formula, then the same with the current values filled in."""
     s = st.session_state
     best = int(stages["similarity"].argmax())
     i = int(stages["sharpened"].argmax())
-    st.latex(
-        r"w^c_i = \frac{e^{\beta\,\cos(k, M_i)}}{\sum_j e^{\beta\,\cos(k, M_j)}},\quad "
-        r"\beta = %.1f,\ \cos(k, M_{%d}) = %.3f \Rightarrow w^c_{%d} = %.3f"
-        % (s.beta, best, stages["similarity"][best], best, stages["content"][best])
-    )
-    st.latex(
-        r"w^g = g\,w^c + (1-g)\,w_{t-1} = %.2f\,w^c + %.2f\,w_{t-1},\quad w^g_{%d} = %.3f"
-        % (s.gate, 1 - s.gate, s.prev_slot, stages["gated"][s.prev_slot])
-    )
-    st.latex(
-        r"\tilde w_i = \sum_j w^g_j\, s_{(i-j)\bmod N},\quad "
-        r"s_{-1}, s_0, s_{+1} = %.2f, %.2f, %.2f" % tuple(shift)
-    )
-    st.latex(
-        r"w_i = \frac{\tilde w_i^{\gamma}}{\sum_j \tilde w_j^{\gamma}},\quad \gamma = %.1f "
-        r"\Rightarrow \max_i w_i = w_{%d} = %.3f" % (s.gamma, i, stages["sharpened"][i])
-    )
+    cos = stages["similarity"]
+    c = st.columns(1 if presenting() else 2)
+    with c[0]:
+        st.latex(
+            r"\begin{aligned} w^c_i &= "
+            r"\frac{e^{\beta\,\cos(k, M_i)}}{\sum_j e^{\beta\,\cos(k, M_j)}}"
+            r"\\ \beta = %.1f,\ \cos(k, M_{%d}) = %.3f &\Rightarrow w^c_{%d} = %.3f \end{aligned}"
+            % (s.beta, best, cos[best], best, stages["content"][best])
+        )
+        st.latex(
+            r"\begin{aligned} w^g &= g\,w^c + (1-g)\,w_{t-1} \\ "
+            r"&= %.2f\,w^c + %.2f\,w_{t-1},\quad w^g_{%d} = %.3f \end{aligned}"
+            % (s.gate, 1 - s.gate, s.prev_slot, stages["gated"][s.prev_slot])
+        )
+    with c[-1]:
+        st.latex(
+            r"\begin{aligned} \tilde w_i &= \textstyle\sum_j w^g_j\, s_{(i-j) \bmod N} \\ "
+            r"s_{-1}, s_0, s_{+1} &= %.2f,\ %.2f,\ %.2f \end{aligned}" % tuple(shift)
+        )
+        st.latex(
+            r"\begin{aligned} w_i &= \frac{\tilde w_i^{\gamma}}{\sum_j \tilde w_j^{\gamma}} \\ "
+            r"\gamma = %.1f &\Rightarrow \max_i w_i = w_{%d} = %.3f \end{aligned}"
+            % (s.gamma, i, stages["sharpened"][i])
+        )
     total = {k: float(v.sum()) for k, v in stages.items() if k != "similarity"}
     st.caption("Each weighting sums to 1: " + ", ".join(f"{k} {v:.4f}" for k, v in total.items()))
 

@@ -22,11 +22,11 @@ WIDTH = 8  # bits per row of the shipped model
 MAX_ROWS = 30  # longest sequence the page runs (the memory has 32 slots)
 DEFAULT_BITS = "01100110 10110001 00011110 11110000 01010101 00110011"
 PARAMS = [
-    url_state.choice("source", ["random", "typed"], "random"),
-    url_state.integer("length", 1, MAX_ROWS, 8),
-    url_state.integer("seed", 0, 99_999, 1),
+    url_state.choice("input_mode", ["random", "typed"], "random"),
+    url_state.integer("seq_len", 1, MAX_ROWS, 8),
+    url_state.integer("seq_seed", 0, 99_999, 1),
     url_state.text("bits", DEFAULT_BITS, 2000),
-    url_state.integer("step", 1, 2 * MAX_ROWS + 1, 1),
+    url_state.integer("mem_step", 1, 2 * MAX_ROWS + 1, 1),
 ]
 
 
@@ -46,20 +46,20 @@ def trained_section() -> None:
     c[0].radio(
         "Input",
         ["random", "typed"],
-        key="source",
+        key="input_mode",
         horizontal=True,
         format_func={"random": "random bits", "typed": "type or click"}.get,
     )
-    if s.source == "random":
+    if s.input_mode == "random":
         c[1].slider(
             "Length (rows)",
             1,
             MAX_ROWS,
-            key="length",
+            key="seq_len",
             help=f"trained on 1–{trained}; longer ones show how far it generalises",
         )
-        c[2].number_input("Seed", 0, 99_999, step=1, key="seed")
-        bits_text = format_bits(random_bits(s.length, WIDTH, s.seed))
+        c[2].number_input("Seed", 0, 99_999, step=1, key="seq_seed")
+        bits_text = format_bits(random_bits(s.seq_len, WIDTH, s.seq_seed))
     else:
         with c[3]:
             bits_text = _typed_input()
@@ -79,7 +79,7 @@ def trained_section() -> None:
         st.subheader("Output beside the target")
         show_figure(
             plots.bits_grid(t.bits, t.output, t.probabilities),
-            "bits",
+            "bits_chart",
             "ntm_copy_bits",
             height=120 + 18 * t.length,
         )
@@ -88,7 +88,7 @@ def trained_section() -> None:
         m[0].metric("Wrong bits", f"{p.checks['bit_errors']} of {p.checks['bits']}")
         m[1].metric("Exact copy", "yes" if p.checks["correct"] else "no")
         st.markdown("**Output rows**")
-        st.code(p.text, language=None)
+        st.code(p.text, language=None, wrap_lines=True)
         st.caption(
             f"A length-{t.length} episode has {len(t.steps)} steps: {t.length} input rows, "
             f"the delimiter, then {t.length} output steps where the input is all zeros."
@@ -168,7 +168,7 @@ def _heads_over_time(t: Trace) -> None:
                 key=f"csv_{name}",
             )
     st.latex(
-        r"r_t = \sum_i w^r_t(i)\, M_t(i) \qquad "
+        r"r_t = \sum_i w^r_t(i)\, M_{t-1}(i) \qquad "
         r"M_t(i) = M_{t-1}(i)\,[\mathbf{1} - w^w_t(i)\, e_t] + w^w_t(i)\, a_t"
     )
     left, right = st.columns([3, 2])
@@ -190,14 +190,18 @@ def _heads_over_time(t: Trace) -> None:
         )
         for name, h in (("write", t.write), ("read", t.read)):
             st.latex(
-                r"\text{%s: } \bar g_{\text{in}} = %.2f,\ \bar g_{\text{out}} = %.2f,\ "
-                r"\overline{\textstyle\sum_o o\,s(o)}_{\text{out}} = %+.2f,\ \bar\gamma = %.1f"
+                r"\begin{aligned} &\text{%s head, mean over the steps} \\ "
+                r"&\bar g_{\text{in}} = %.2f,\ \bar g_{\text{out}} = %.2f,\ "
+                r"\bar\gamma = %.1f \\ "
+                r"&\overline{\textstyle\sum_o o\,s(o)}_{\text{in}} = %+.2f,\ "
+                r"\overline{\textstyle\sum_o o\,s(o)}_{\text{out}} = %+.2f \end{aligned}"
                 % (
                     name,
                     h.gate[:n].mean(),
                     h.gate[n + 1 :].mean(),
-                    h.expected_shift[n + 1 :].mean(),
                     h.gamma.mean(),
+                    h.expected_shift[:n].mean(),
+                    h.expected_shift[n + 1 :].mean(),
                 )
             )
 
@@ -207,18 +211,16 @@ def _memory_view(t: Trace) -> None:
     s = st.session_state
     st.subheader("Memory after each step")
     steps = len(t.steps)
-    s.step = min(s.step, steps)
-    st.slider("Step", 1, steps, key="step", format="%d")
+    s.mem_step = min(s.mem_step, steps)
+    st.slider("Step", 1, steps, key="mem_step", format="%d")
     url_state.sync(PARAMS)
-    i = s.step - 1
+    i = s.mem_step - 1
     left, right = st.columns([3, 2])
     with left:
-        title = f"memory after step {t.steps[i]} (red bars: write weights)"
+        title = f"memory after step {t.steps[i]}, beside the heads' weights at that step"
+        heads = {"write": t.write.weights[i], "read": t.read.weights[i]}
         show_figure(
-            plots.memory_heatmap(t.memory[i], t.write.weights[i], title),
-            "memory",
-            "ntm_memory",
-            height=520,
+            plots.memory_heatmap(t.memory[i], heads, title), "memory", "ntm_memory", height=560
         )
     with right:
         stages = {
@@ -235,6 +237,7 @@ def _memory_view(t: Trace) -> None:
         )
         h = t.read
         st.latex(
-            r"\text{read at %s: } g = %.2f,\ s = (%.2f, %.2f, %.2f),\ \gamma = %.1f,\ \beta = %.1f"
-            % (t.steps[i], h.gate[i], *h.shift[i], h.gamma[i], h.beta[i])
+            r"\begin{aligned} &\text{read head at %s} \\ &g = %.2f,\ \gamma = %.1f,\ "
+            r"\beta = %.1f \\ &s_{-1}, s_0, s_{+1} = %.2f,\ %.2f,\ %.2f \end{aligned}"
+            % (t.steps[i], h.gate[i], h.gamma[i], h.beta[i], *h.shift[i])
         )

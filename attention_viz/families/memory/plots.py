@@ -23,18 +23,46 @@ STAGE_COLOURS = {
 
 
 def memory_heatmap(
-    memory: np.ndarray, highlight: np.ndarray | None = None, title: str | None = None
+    memory: np.ndarray, heads: dict[str, np.ndarray] | None = None, title: str | None = None
 ) -> go.Figure:
-    """(N, M) memory, one row per slot; `highlight` (N,) weights drawn as a bar beside it."""
+    """(N, M) memory, one row per slot, beside one narrow column per head's (N,) weights."""
     n, m = memory.shape
-    slots = [f"slot {i}" for i in range(n)]
+    heads = heads or {}
+    slots = np.array([f"slot {i}" for i in range(n)], dtype=object)
+    cols = len(heads) + 1
+    fig = make_subplots(
+        rows=1,
+        cols=cols,
+        shared_yaxes=True,
+        column_widths=[1.2] * len(heads) + [max(m, 4)],
+        horizontal_spacing=0.02,
+        subplot_titles=[*heads, "memory M(i)"],
+    )
+    for col, (name, w) in enumerate(heads.items(), start=1):
+        fig.add_trace(
+            go.Heatmap(
+                z=np.asarray(w)[:, None],
+                y=np.arange(n),
+                x=[0],
+                customdata=slots[:, None],
+                colorscale="Reds",
+                zmin=0.0,
+                zmax=1.0,
+                showscale=False,
+                hovertemplate=f"%{{customdata}}<br>{name} weight: %{{z:.4f}}<extra></extra>",
+                name=name,
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(showticklabels=False, row=1, col=col)
     limit = float(max(np.abs(memory).max(), 1e-6))
-    fig = go.Figure(
+    fig.add_trace(
         go.Heatmap(
             z=memory,
             x=np.arange(m),
             y=np.arange(n),
-            customdata=np.array(slots, dtype=object)[:, None].repeat(m, axis=1),
+            customdata=slots[:, None].repeat(m, axis=1),
             colorscale="RdBu",
             zmid=0.0,
             zmin=-limit,
@@ -42,28 +70,13 @@ def memory_heatmap(
             colorbar={"title": {"text": "value"}},
             hovertemplate="%{customdata}<br>column %{x}<br>value: %{z:.4f}<extra></extra>",
             name="memory",
-        )
+        ),
+        row=1,
+        col=cols,
     )
-    if highlight is not None:
-        fig.add_trace(
-            go.Bar(
-                x=-highlight * m / 4,  # to the left of column 0, a quarter of the width at 1
-                y=np.arange(n),
-                base=-0.6,
-                orientation="h",
-                marker_color="#d62728",
-                customdata=np.stack([slots, highlight], axis=1),
-                hovertemplate="%{customdata[0]}<br>weight: %{customdata[1]:.4f}<extra></extra>",
-                name="weight",
-                showlegend=False,
-            )
-        )
-    fig.update_layout(
-        title=title,
-        xaxis={"title": "column of the slot (0..M−1); red bars: the weighting"},
-        yaxis={"title": "memory slot", "autorange": "reversed"},
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-    )
+    fig.update_xaxes(title_text="column of the slot", row=1, col=cols)
+    fig.update_yaxes(title_text="memory slot", autorange="reversed", row=1, col=1)
+    fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10})
     return fig
 
 
@@ -74,7 +87,7 @@ def stage_bars(stages: dict[str, np.ndarray], titles: dict[str, str]) -> go.Figu
         rows=len(names),
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.04,
+        vertical_spacing=0.09,
         subplot_titles=[titles.get(k, k) for k in names],
     )
     for row, name in enumerate(names, start=1):
@@ -92,7 +105,8 @@ def stage_bars(stages: dict[str, np.ndarray], titles: dict[str, str]) -> go.Figu
             col=1,
         )
         fig.update_yaxes(range=[0, 1.05], row=row, col=1, title_text="w")
-    fig.update_xaxes(title_text="memory slot", dtick=1, row=len(names), col=1)
+    n = len(next(iter(stages.values())))
+    fig.update_xaxes(title_text="memory slot", dtick=1 if n <= 16 else 4, row=len(names), col=1)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.15)
     return fig
 
@@ -210,6 +224,7 @@ def head_parameters_figure(
         tickvals=list(range(0, len(steps), step)), ticktext=labels[::step], row=len(panels), col=1
     )
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": 1.08}
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
     )
     return fig

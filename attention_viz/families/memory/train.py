@@ -6,8 +6,10 @@
 A curriculum on length: episodes start with sequences of at most `start_length` vectors and
 the longest length grows by `length_step` whenever the validation bit error rate over the
 lengths in play falls below `promote_error`. Training stops when every validation sequence of
-length 1..max_length is copied with at most `target_error` wrong bits (twice in a row), or
-when `max_seconds` have passed (then the record says the target was not met).
+length 1..max_length is copied with at most `target_error` wrong bits `patience` times in a
+row (the learning rate is halved at each such hit, so the model settles rather than stops at
+its first lucky evaluation), or when `max_seconds` of CPU time have passed (then the record
+says the target was not met).
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ class TrainConfig:
     start_length: int = 10
     length_step: int = 2  # ... grows by this much
     promote_error: float = 0.01  # ... when validation bit errors fall below this rate
-    target_error: float = 0.0  # stop when the validation bit error rate is at most this
+    target_error: float = 0.0  # validation bit error rate that counts as a hit
+    patience: int = 3  # stop after this many hits in a row
+    decay_on_hit: float = 0.5  # multiply the learning rate by this at every hit (settle in)
     eval_every: int = 100  # steps between validations
-    val_per_length: int = 32  # validation sequences per length
+    val_per_length: int = 64  # validation sequences per length
     max_steps: int = 20_000
     max_seconds: float = 14 * 60.0  # of this process's CPU time (the machine is shared)
 
@@ -105,6 +109,7 @@ def _fit(config: NTMConfig, train: TrainConfig, seed: int, log) -> tuple[NTM, li
                 "val_bit_error_in_play": in_play,
                 "train_seconds": round(seconds, 1),
                 "cpu_seconds": round(cpu, 1),
+                "lr": optimizer.param_groups[0]["lr"],
             }
         )
         losses = []
@@ -115,8 +120,12 @@ def _fit(config: NTMConfig, train: TrainConfig, seed: int, log) -> tuple[NTM, li
         )
         if longest < config.max_length and in_play < train.promote_error:
             longest = min(longest + train.length_step, config.max_length)
-        good = good + 1 if longest == config.max_length and overall <= train.target_error else 0
-        if good >= 2:
+        hit = longest == config.max_length and overall <= train.target_error
+        good = good + 1 if hit else 0
+        if hit:
+            for group in optimizer.param_groups:
+                group["lr"] *= train.decay_on_hit
+        if good >= train.patience:
             met = True
             break
         if cpu > train.max_seconds:

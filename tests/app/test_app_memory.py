@@ -38,8 +38,15 @@ def test_sandbox_draws_every_stage_from_the_url_values():
     at = run_page(PAGE, slots="8", key_slot="5", beta="10", gate="0.5", shift="-1", gamma="3")
     assert_clean(at)
     memory = sandbox_memory(8, 6, 0)
-    expected = run_stages(memory, one_hot(8, 0), sandbox_key(memory, 5, 0.3, 0), 10.0, 0.5,
-                          shift_distribution(-1.0), 3.0)
+    expected = run_stages(
+        memory,
+        one_hot(8, 0),
+        sandbox_key(memory, 5, 0.3, 0),
+        10.0,
+        0.5,
+        shift_distribution(-1.0),
+        3.0,
+    )
     shown = bars(at)
     for name in ("previous", "content", "gated", "shifted", "sharpened"):
         assert np.allclose(shown[name], expected[name], atol=1e-6), name

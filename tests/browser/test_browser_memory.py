@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 HEATMAP_SHAPE = """(title) => {
   const plot = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(p => p.layout && p.layout.title && (p.layout.title.text || '').startsWith(title));
+    .find(p => p.layout && p.layout.title && (p.layout.title.text || '').includes(title));
   if (!plot) return null;
   const z = plot._fullData.find(t => t.type === 'heatmap').z;
   return [z.length, z[0].length];
@@ -55,4 +55,19 @@ def test_memory_page_sandbox_sliders_rerun_and_reach_the_url(page, app_url):
     page.wait_for_function("() => location.search.includes('gate=0.95')", timeout=30_000)
     wait_for_app(page)
     assert "gamma=4" in page.url
+    assert exceptions_on(page) == []
+
+
+def test_clicking_the_bit_grid_flips_a_bit(page, app_url):
+    page.goto(app_url + "/memory?input_mode=typed&bits=00000000,11111111")
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({HEATMAP_SHAPE})('read weights') !== null", timeout=90_000)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # the grid draws on a canvas: click the first bit of row 1 (row marker 33 px, header 35 px)
+    page.mouse.click(box["x"] + 33 + 20, box["y"] + 35 + 17)
+    page.wait_for_function("() => location.search.includes('bits=10000000')", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({OUTPUT})() === '10000000 11111111'", timeout=30_000)
     assert exceptions_on(page) == []

@@ -93,7 +93,11 @@ def test_cli_predict_prints_output_target_and_weights(capsys):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("0110", "exactly 8"), (" ".join(["01010101"] * 33), "at most 32 rows"), ("random:", "random")],
+    [
+        ("0110", "exactly 8"),
+        (" ".join(["01010101"] * 33), "at most 32 rows"),
+        ("random:", "random"),
+    ],
 )
 def test_cli_predict_refuses_bad_input_in_one_line(capsys, text, message):
     code, out, err = run(capsys, "predict", "ntm-copy", text)

@@ -61,8 +61,7 @@ def trained_section() -> None:
         c[2].number_input("Seed", 0, 99_999, step=1, key="seq_seed")
         bits_text = format_bits(random_bits(s.seq_len, WIDTH, s.seq_seed))
     else:
-        with c[3]:
-            bits_text = _typed_input()
+        bits_text = _typed_input()
     url_state.sync(PARAMS)
     try:
         bits = parse_bits(bits_text, WIDTH, MAX_ROWS)
@@ -100,25 +99,28 @@ def trained_section() -> None:
 def _typed_input() -> str:
     """The text area (in the URL) and a clickable grid that edits the same bits."""
     s = st.session_state
-    st.text_area(
-        f"Rows of {WIDTH} bits (spaces, commas or new lines between rows)", key="bits", height=80
+    left, right = st.columns(2)
+    left.text_area(
+        f"Rows of {WIDTH} bits (spaces, commas or new lines between rows)", key="bits", height=120
     )
     try:
         bits = parse_bits(s.bits, WIDTH, MAX_ROWS)
     except ValueError:
         return s.bits  # the caller shows the error
     frame = pd.DataFrame(bits.astype(bool), columns=[f"b{i}" for i in range(WIDTH)])
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
     version = s.setdefault("grid_version", 0)
-    st.caption("Click a cell to flip a bit; add or delete rows at the grid's edge.")
-    st.data_editor(
-        frame,
-        key=f"grid_{version}",
-        num_rows="dynamic",
-        hide_index=False,
-        on_change=_grid_changed,
-        args=(frame,),
-        height=min(35 * (len(bits) + 2), 320),
-    )
+    with right:
+        st.data_editor(
+            frame,
+            key=f"grid_{version}",
+            num_rows="dynamic",
+            on_change=_grid_changed,
+            args=(frame,),
+            column_config={c: st.column_config.CheckboxColumn(width=44) for c in frame.columns},
+            height=min(35 * (len(bits) + 2) + 3, 320),
+        )
+        st.caption("Click a cell to flip a bit; add or delete rows at the grid's edge.")
     return s.bits
 
 
@@ -127,7 +129,7 @@ def _grid_changed(frame: pd.DataFrame) -> None:
     s = st.session_state
     key = f"grid_{s.grid_version}"
     edits = s.get(key, {})
-    rows = frame.copy()
+    rows = frame.reset_index(drop=True)  # the editor reports rows by position
     for i, change in edits.get("edited_rows", {}).items():
         for col, value in change.items():
             rows.loc[int(i), col] = bool(value)
@@ -137,7 +139,7 @@ def _grid_changed(frame: pd.DataFrame) -> None:
     ]
     if added:
         rows = pd.concat([rows, pd.DataFrame(added)], ignore_index=True)
-    rows = rows.fillna(False).astype(bool).head(MAX_ROWS)
+    rows = rows.fillna(False).astype(bool)
     if len(rows):
         s.bits = format_bits(rows.to_numpy().astype(np.uint8))
     s.grid_version += 1

@@ -190,6 +190,7 @@ def _heads_over_time(t: Trace) -> None:
             "the slots); near 0 it kept its last focus and moved it by the shift s. γ sharpens "
             "the result."
         )
+        st.caption(_read_story(t))
         for name, h in (("write", t.write), ("read", t.read)):
             st.latex(
                 r"\begin{aligned} &\text{%s head, mean over the steps} \\ "
@@ -206,6 +207,29 @@ def _heads_over_time(t: Trace) -> None:
                     h.expected_shift[n + 1 :].mean(),
                 )
             )
+
+
+def _read_story(t: Trace) -> str:
+    """What the read head did at the first output step and after it, in numbers."""
+    n, r = t.length, t.read
+    first = n + 1  # index of "out 1"
+    story = (
+        f"This sequence: at out 1 the read head has g = {r.gate[first]:.2f}, "
+        f"β = {r.beta[first]:.1f} and lands on slot {int(r.weights[first].argmax())}"
+    )
+    if n > 1:
+        rest = slice(first + 1, None)
+        forward = r.shift[rest, -1].mean()
+        story += (
+            f"; on out 2–out {n} its mean g is {r.gate[rest].mean():.2f} and its mean s₊₁ is "
+            f"{forward:.2f}: "
+            + (
+                "it moves on by location, one slot per step"
+                if forward > 0.8
+                else "it does not simply step forward here"
+            )
+        )
+    return story + "."
 
 
 @st.fragment

@@ -105,7 +105,7 @@ def _fit(config: NTMConfig, train: TrainConfig, seed: int, log) -> tuple[NTM, li
                 "step": step,
                 "loss": sum(losses) / len(losses),
                 "longest": longest,
-                "val_bit_error": overall,
+                "val_error": overall,  # bit error rate, lengths 1..max_length
                 "val_bit_error_in_play": in_play,
                 "train_seconds": round(seconds, 1),
                 "cpu_seconds": round(cpu, 1),

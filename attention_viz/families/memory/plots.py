@@ -172,8 +172,8 @@ def bits_grid(target: np.ndarray, output: np.ndarray, probabilities: np.ndarray)
         autorange="reversed",
         tickvals=list(range(length)),
         ticktext=[str(i + 1) for i in range(length)],
-        title_text="row",
     )
+    fig.update_yaxes(title_text="row", row=1, col=1)
     fig.update_xaxes(dtick=1, title_text="bit")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
     return fig

@@ -17,6 +17,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "attention_viz.families.dates",
     "attention_viz.families.translation",
     "attention_viz.families.selfattention",
+    "attention_viz.families.memory",
 )
 
 

@@ -110,7 +110,7 @@ def step_through(
     st.subheader("Step through the decoding")
     if n > 1:
         s[key] = min(max(1, s.get(key, 1)), n)
-        st.slider(f"Step t (1–{n})", 1, n, key=key)
+        st.slider(f"Decoding step t (1–{n})", 1, n, key=key)
     t = min(s.get(key, 1), n)
     written = joiner.join(p.target_tokens[: t - 1])
     st.markdown(

@@ -16,7 +16,7 @@ import numpy as np
 from attention_viz import bench
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
-from attention_viz.families import family_of
+from attention_viz.families import families, family_of
 from attention_viz.family import resolve
 from attention_viz.registry import (
     entry,
@@ -65,9 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--file", default=None, help="tab-separated lines: input<TAB>expected")
     c.set_defaults(run=_evaluate)
 
-    targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
     c = sub.add_parser("bench", help="time the computations behind a page")
-    c.add_argument("target", choices=targets)
+    c.add_argument("target", choices=sorted(bench_targets()))
     c.add_argument("--quick", action="store_true", help="fewer repeats")
     c.set_defaults(run=_bench)
     return p
@@ -130,6 +129,15 @@ def _evaluate(args) -> int:
     return resolve(family_of(args.name).evaluate)(load_model(args.name), args.file)
 
 
+def bench_targets() -> dict[str, str]:
+    """`bench` target -> "module:run": the modules of attention_viz.bench, then every family
+    with a bench of its own, by its key."""
+    targets = {
+        m.name: f"attention_viz.bench.{m.name}:run" for m in pkgutil.iter_modules(bench.__path__)
+    }
+    return targets | {f.key: f.bench for f in families() if f.bench}
+
+
 def _bench(args) -> int:
-    resolve(f"attention_viz.bench.{args.target}:run")(quick=args.quick)
+    resolve(bench_targets()[args.target])(quick=args.quick)
     return 0

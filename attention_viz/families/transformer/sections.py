@@ -74,6 +74,10 @@ def output(model, p: Prediction) -> None:
     c[0].markdown("**Output**")
     c[0].code(p.text or "(empty)", language=None)
     if "induction" in st.session_state.model:
+        c[0].caption(
+            "Character t is the model's guess of input character t + 1. The first half is "
+            "random, so only the second half can be predicted: by copying."
+        )
         acc = p.checks.get("second_half_accuracy")
         c[1].metric("Second half predicted", "—" if acc is None else f"{acc:.0%}")
         if not p.checks.get("repeated"):

@@ -2,7 +2,7 @@
 
 Head scores over one map (*leading, T_q, T_k) of a Prediction:
     entropy          mean bits per query row (0 = one key, log2 T_k = uniform)
-    offset           the most common (argmax key - query position), and how often it is that
+    offset           self-attention: the most common (argmax key - query position), and its share
     previous-token   mean weight on key q - 1 (self-attention)
     induction        mean weight on the key after an earlier occurrence of the query's token
     copy             share of rows whose argmax key holds the token the row emits (cross)
@@ -75,8 +75,8 @@ class HeadSummary:
     layer: int
     head: int
     entropy: float  # bits, mean over query rows
-    offset: int  # most common argmax key - query position
-    offset_share: float
+    offset: int | None  # self-attention: most common argmax key - query position
+    offset_share: float | None
     previous_token: float | None  # self-attention only
     induction: float | None  # self-attention over a sequence with repeats
     copy: float | None  # cross-attention: argmax on the emitted token
@@ -91,7 +91,7 @@ def head_summaries(
     for layer in range(L):
         for head in range(H):
             w = weights[layer, head]
-            offset, share = offset_mode(w)
+            offset, share = offset_mode(w) if self_map else (None, None)
             out.append(
                 HeadSummary(
                     layer,

@@ -80,7 +80,7 @@ def copy_attention(model, texts: list[str]) -> float:
 
 def report(model, quick: bool = False) -> dict:
     """All figures on fresh test data (tasks.TEST_SEED, or the dates' TEST_SEED)."""
-    n = 200 if quick else 2_000
+    n = 100 if quick else 2_000
     name = model.task.name
     if name == "induction":
         texts = model.task.generate(n, tasks.TEST_SEED)

@@ -183,8 +183,11 @@ def _formula(model, h: analysis.HeadSummary, w: np.ndarray) -> None:
     lines = [
         f"- entropy: **{h.entropy:.2f} bits** per row (uniform over {w.shape[1]} keys: "
         f"{np.log2(max(w.shape[1], 2)):.2f})",
-        f"- most common offset of the peak: **{h.offset:+d}** ({h.offset_share:.0%} of rows)",
     ]
+    if h.offset is not None:
+        lines.append(
+            f"- most common offset of the peak: **{h.offset:+d}** ({h.offset_share:.0%} of rows)"
+        )
     if h.previous_token is not None:
         lines.append(f"- previous-token score: **{h.previous_token:.2f}**")
     if h.induction is not None:
@@ -204,7 +207,7 @@ def _summary_table(summaries: list[analysis.HeadSummary]) -> pd.DataFrame:
             "head": [h.head + 1 for h in summaries],
             "entropy (bits)": [round(h.entropy, 3) for h in summaries],
             "peak offset": [h.offset for h in summaries],
-            "offset share": [round(h.offset_share, 3) for h in summaries],
+            "offset share": [fmt(h.offset_share) for h in summaries],
             "previous-token": [fmt(h.previous_token) for h in summaries],
             "induction": [fmt(h.induction) for h in summaries],
             "peak on emitted": [fmt(h.copy) for h in summaries],

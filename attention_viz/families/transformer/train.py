@@ -59,7 +59,7 @@ RECIPES: dict[str, tuple[TransformerConfig, TrainConfig]] = {
     ),
     "transformer-dates": (
         TransformerConfig("dates", d_model=64, num_heads=4, encoder_layers=2, decoder_layers=1),
-        TrainConfig(max_steps=4_000, batch_size=128, target=0.999, val_examples=2_000),
+        TrainConfig(max_steps=3_000, eval_every=200, target=0.999, val_examples=2_000),
     ),
 }  # fmt: skip
 
@@ -107,7 +107,7 @@ def train_model(
     model_config, train_config = RECIPES[name]
     if quick:
         train_config = TrainConfig(
-            **{**asdict(train_config), "max_steps": 60, "eval_every": 30, "val_examples": 100}
+            **{**asdict(train_config), "max_steps": 30, "eval_every": 15, "val_examples": 50}
         )
     torch.manual_seed(seed)
     model = (

@@ -27,9 +27,10 @@ def test_transformer_page_reverses_typed_input_and_ablates_a_head(page, app_url)
         timeout=60_000,
     )
 
-    page.get_by_text("Heads to switch off").click()
+    page.locator('[data-testid="stMultiSelect"]').click()
     page.keyboard.type("cross:1.1")
     page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # close the dropdown
     page.wait_for_function("() => location.search.includes('ablate=')", timeout=60_000)
     wait_for_app(page)
     page.get_by_text("Output without them").wait_for(timeout=60_000)

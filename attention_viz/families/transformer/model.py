@@ -215,17 +215,7 @@ class InductionLM(nn.Module):
                 if detail
                 else {}
             )
-            top = (
-                [
-                    [
-                        (self.vocab[i], round(float(p), 4))
-                        for i, p in zip(top_i[b, t], top_p[b, t], strict=True)
-                    ]
-                    for t in range(n)
-                ]
-                if detail
-                else []
-            )
+            top = [self._candidates(top_i[b, t], top_p[b, t]) for t in range(n)] if detail else []
             preds.append(
                 Prediction(
                     "".join(guess),
@@ -239,6 +229,9 @@ class InductionLM(nn.Module):
                 )
             )
         return preds
+
+    def _candidates(self, ids: np.ndarray, probs: np.ndarray) -> list[tuple[str, float]]:
+        return [(self.vocab[i], round(float(p), 4)) for i, p in zip(ids, probs, strict=True)]
 
 
 def _induction_checks(text: str, guess: list[str]) -> dict:

@@ -285,6 +285,10 @@ def step_through(p: Prediction) -> None:
             "Likeliest next tokens: "
             + ", ".join(f"{md_escape(tok)} {pr:.1%}" for tok, pr in p.top[t])
         )
+    st.latex(
+        r"c^{(l,h)}_{%d} = \sum_{j=1}^{%d} \alpha^{(l,h)}_{%d,j}\, v^{(l,h)}_j"
+        % (t + 1, len(p.source_tokens), t + 1)
+    )
     rows = cross[:, :, t].reshape(L * H, -1)  # (L * H, T_k)
     labels = [f"L{layer + 1} H{head + 1}" for layer in range(L) for head in range(H)]
     fig = plots.step_rows(

@@ -146,9 +146,9 @@ def test_decoder_only_weights_are_causal_and_cache_matches_full_pass():
     memory = torch.randn(3, 6, D)
     with torch.no_grad():
         full = dec(ids, memory)
-        cache = dec.empty_cache(3, "cpu")
+        cache = dec.empty_cache(memory)
         for t in range(8):
-            logits, cache, sw, cw = dec.step(ids[:, t], cache, memory)
+            logits, cache, sw, cw = dec.step(ids[:, t], cache)
             torch.testing.assert_close(logits, full.logits[:, t], atol=1e-5, rtol=1e-5)
             torch.testing.assert_close(cw, full.cross_weights[:, :, :, t], atol=1e-6, rtol=1e-5)
             torch.testing.assert_close(

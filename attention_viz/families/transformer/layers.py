@@ -58,18 +58,27 @@ class MultiHeadAttention(nn.Module):
         value: torch.Tensor,
         mask: torch.Tensor | None = None,
         head_mask: torch.Tensor | None = None,
+        kv: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """
         Args:
             query: (B, T_q, D); key, value: (B, T_k, D).
             mask: bool broadcastable to (B, H, T_q, T_k), True = attend.
             head_mask: (H,) multiplier of each head's output; 0 switches a head off.
+            kv: keys and values already projected by project_kv (then key and value are
+                ignored): a decoder projects the memory once, and each position once.
         Returns:
             (output (B, T_q, D), weights (B, H, T_q, T_k)); the weights are those before
             dropout and before ablation (what the head computed).
         """
-        steps = self.steps(query, key, value, mask, head_mask)
+        steps = self.steps(query, key, value, mask, head_mask, kv)
         return steps.output, steps.weights
+
+    def project_kv(
+        self, key: torch.Tensor, value: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(B, T_k, D) inputs -> keys and values split into heads, each (B, H, T_k, d)."""
+        return self._split(self.W_k(key)), self._split(self.W_v(value))
 
     def steps(
         self,
@@ -78,20 +87,17 @@ class MultiHeadAttention(nn.Module):
         value: torch.Tensor,
         mask: torch.Tensor | None = None,
         head_mask: torch.Tensor | None = None,
+        kv: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> AttentionSteps:
         """The same computation as forward, keeping every intermediate."""
-        q, k, v = (
-            self._split(self.W_q(query)),
-            self._split(self.W_k(key)),
-            self._split(self.W_v(value)),
-        )
+        q = self._split(self.W_q(query))  # (B, H, T_q, d)
+        k, v = self.project_kv(key, value) if kv is None else kv  # (B, H, T_k, d)
         scores = q @ k.transpose(-2, -1)  # (B, H, T_q, d) @ (B, H, d, T_k) -> (B, H, T_q, T_k)
         scaled = scores / math.sqrt(q.shape[-1])
         masked = scaled if mask is None else scaled.masked_fill(~mask, float("-inf"))
         weights = masked_softmax(masked)  # (B, H, T_q, T_k)
-        heads = (
-            self.dropout(weights) if self.training else weights
-        ) @ v  # (B, H, T_q, T_k) @ (B, H, T_k, d) -> (B, H, T_q, d)
+        dropped = self.dropout(weights) if self.training else weights
+        heads = dropped @ v  # (B, H, T_q, T_k) @ (B, H, T_k, d) -> (B, H, T_q, d)
         if head_mask is not None:
             heads = heads * head_mask.view(1, -1, 1, 1).to(heads.dtype)
         B, H, T_q, d = heads.shape
@@ -206,7 +212,6 @@ class Block(nn.Module):
         memory_mask: torch.Tensor | None = None,
         head_mask: torch.Tensor | None = None,
         cross_head_mask: torch.Tensor | None = None,
-        context: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
         """
         Args:
@@ -214,20 +219,13 @@ class Block(nn.Module):
             mask: bool broadcastable to (B, H, T_q, T), True = attend (padding and/or causal).
             memory: (B, T_k, D) encoder output for cross-attention; memory_mask (B, 1, 1, T_k).
             head_mask, cross_head_mask: (H,) per-head multipliers (0 ablates a head).
-            context: (B, T, D) the self-attention's key/value inputs when they extend beyond
-                x (decoding with a cache: the earlier positions' block inputs, then x).
         Returns:
             (output (B, T_q, D), self weights (B, H, T_q, T), cross weights (B, H, T_q, T_k)
             or None).
         """
-        ctx = x if context is None else context
-        if self.pre_ln:
-            h, k = self.norm1(x), self.norm1(ctx)
-            a, self_w = self.self_attn(h, k, k, mask, head_mask)
-            x = x + (self.dropout(a) if self.training else a)
-        else:
-            a, self_w = self.self_attn(x, ctx, ctx, mask, head_mask)
-            x = self.norm1(x + (self.dropout(a) if self.training else a))
+        x, self_w = self._sublayer(
+            x, self.norm1, lambda h: self.self_attn(h, h, h, mask, head_mask)
+        )
         cross_w = None
         if self.cross_attn is not None:
             x, cross_w = self._sublayer(
@@ -238,6 +236,45 @@ class Block(nn.Module):
         if self.mlp is not None:
             x, _ = self._sublayer(x, self.norm3, lambda h: (self.mlp(h), None))
         return x, self_w, cross_w
+
+    def step(
+        self,
+        x: torch.Tensor,
+        past: tuple[torch.Tensor, torch.Tensor],
+        memory_kv: tuple[torch.Tensor, torch.Tensor] | None = None,
+        memory_mask: torch.Tensor | None = None,
+        head_mask: torch.Tensor | None = None,
+        cross_head_mask: torch.Tensor | None = None,
+    ):
+        """One new position, decoding with a cache (the same numbers as forward's last row).
+
+        Args:
+            x: (B, 1, D) the new position's input.
+            past: the self-attention's keys and values of the earlier positions, (B, H, t, d).
+            memory_kv: the cross-attention's keys and values of the memory, (B, H, T_k, d).
+        Returns:
+            (output (B, 1, D), past with this position appended, self weights (B, H, 1, t + 1),
+            cross weights (B, H, 1, T_k) or None).
+        """
+        cache = []
+
+        def attend(h):
+            k, v = self.self_attn.project_kv(h, h)  # (B, H, 1, d)
+            kv = (torch.cat([past[0], k], 2), torch.cat([past[1], v], 2))  # (B, H, t + 1, d)
+            cache.append(kv)
+            return self.self_attn(h, None, None, None, head_mask, kv)
+
+        x, self_w = self._sublayer(x, self.norm1, attend)
+        cross_w = None
+        if self.cross_attn is not None:
+            x, cross_w = self._sublayer(
+                x,
+                self.norm2,
+                lambda h: self.cross_attn(h, None, None, memory_mask, cross_head_mask, memory_kv),
+            )
+        if self.mlp is not None:
+            x, _ = self._sublayer(x, self.norm3, lambda h: (self.mlp(h), None))
+        return x, cache[0], self_w, cross_w
 
     def _sublayer(self, x, norm, f):
         if self.pre_ln:

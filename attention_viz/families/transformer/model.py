@@ -56,17 +56,17 @@ def _stack_args(c: TransformerConfig, vocab: int, layers: int) -> tuple:
 class _StepDecoder:
     """The seq2seq contract's decoder (attention_viz.decoding) over a Decoder stack.
 
-    The state is the per-layer cache of block inputs; enc.final carries the ablation.
+    The state is the per-layer cache of keys and values; enc.final carries the ablation.
     """
 
     def __init__(self, stack: Decoder):
         self.stack = stack
 
     def init_state(self, enc: Encoded) -> tuple[torch.Tensor, ...]:
-        return self.stack.empty_cache(enc.memory.shape[0], enc.memory.device)
+        return self.stack.empty_cache(enc.memory)
 
     def step(self, y_prev: torch.Tensor, state, enc: Encoded) -> StepOutput:
-        logits, cache, _, cross = self.stack.step(y_prev, state, enc.memory, enc.mask, enc.final)
+        logits, cache, _, cross = self.stack.step(y_prev, state, enc.mask, enc.final)
         return StepOutput(logits, cache, cross)  # cross: (B, L, H, T_k)
 
     def forward_all(self, target_in: torch.Tensor, enc: Encoded):

@@ -126,37 +126,44 @@ class Decoder(_Stack):
         logits = self.out(self.norm(x))
         return DecoderOutput(logits, torch.stack(self_rows, 1), torch.stack(cross_rows, 1))
 
-    def empty_cache(self, batch: int, device) -> tuple[torch.Tensor, ...]:
-        """No earlier positions yet: L tensors (B, 0, D)."""
-        D = self.embed.embedding_dim
-        return tuple(torch.zeros(batch, 0, D, device=device) for _ in self.blocks)
+    def empty_cache(self, memory: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The decoding state before the first position: per layer, the self-attention's
+        keys and values so far (none yet, (B, H, 0, d)) and the memory's, projected once
+        (B, H, T_k, d): a flat tuple of 4 L tensors, batch first (beam search reorders it)."""
+        B, H = memory.shape[0], self.num_heads
+        d = self.embed.embedding_dim // H
+        empty = memory.new_zeros(B, H, 0, d)
+        cache: list[torch.Tensor] = []
+        for block in self.blocks:
+            cache += [empty, empty, *block.cross_attn.project_kv(memory, memory)]
+        return tuple(cache)
 
     def step(
         self,
         y_prev: torch.Tensor,
         cache: tuple[torch.Tensor, ...],
-        memory: torch.Tensor,
         memory_mask: torch.Tensor | None = None,
         ablate=frozenset(),
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...], torch.Tensor, torch.Tensor]:
-        """One position, given each layer's inputs at the earlier positions (the cache).
+        """One position, given the cache of empty_cache() or of the previous step.
 
         Args:
-            y_prev: (B,) the previous output token; cache: L tensors (B, t, D).
+            y_prev: (B,) the previous output token; memory_mask: (B, T_k) or None.
         Returns:
-            (logits (B, V), cache with L tensors (B, t + 1, D), self weights (B, L, H, t + 1),
+            (logits (B, V), the new cache, self weights (B, L, H, t + 1),
             cross weights (B, L, H, T_k)).
         """
-        t = cache[0].shape[1]
+        t = cache[0].shape[2]
         x = self._input(y_prev[:, None], offset=t)  # (B, 1, D)
         mem = None if memory_mask is None else memory_mask[:, None, None, :]
         self_m = self._masks(ablate, "decoder-self", x.device)
         cross_m = self._masks(ablate, "cross", x.device)
-        new_cache, self_rows, cross_rows = [], [], []
-        for block, past, sm, cm in zip(self.blocks, cache, self_m, cross_m, strict=True):
-            context = torch.cat([past, x], 1)  # (B, t + 1, D): every position seen so far
-            new_cache.append(context)
-            x, sw, cw = block(x, None, memory, mem, sm, cm, context=context)
+        new_cache: list[torch.Tensor] = []
+        self_rows, cross_rows = [], []
+        for i, (block, sm, cm) in enumerate(zip(self.blocks, self_m, cross_m, strict=True)):
+            past, memory_kv = cache[4 * i : 4 * i + 2], cache[4 * i + 2 : 4 * i + 4]
+            x, kv, sw, cw = block.step(x, past, memory_kv, mem, sm, cm)
+            new_cache += [*kv, *memory_kv]
             self_rows.append(sw[:, :, 0])  # (B, H, t + 1)
             cross_rows.append(cw[:, :, 0])  # (B, H, T_k)
         logits = self.out(self.norm(x))[:, 0]  # (B, V)

@@ -36,22 +36,26 @@ def run(quick: bool = False) -> dict:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # one short input: a second thread only waits
         one = median_seconds(lambda m=model, t=one_text: m.predict(t), repeats=20 if quick else 200)
+        batch_1 = _batch_seconds(model, texts, quick)
         torch.set_num_threads(threads)
-        batch = median_seconds(
-            lambda m=model, t=texts: m.predict_batch(t), repeats=1 if quick else 3, warmup=1
-        )
+        batch = _batch_seconds(model, texts, quick)
         seconds = model.training_record["training"]["seconds"] if quick else _time_to_target(name)
         figures["models"][name] = {
             "train_seconds_to_target": seconds,
             "ms_per_input_1_thread": one * 1e3,
             "inputs_per_s": len(texts) / batch,
+            "inputs_per_s_1_thread": len(texts) / batch_1,
         }
         print(
             f"{name:<22} trained in {seconds} s   one input {one * 1e3:.2f} ms (1 thread, "
             f"{len(one_text)} chars)   batched {len(texts) / batch:,.0f} inputs/s "
-            f"({threads} threads)"
+            f"({threads} threads), {len(texts) / batch_1:,.0f} inputs/s (1 thread)"
         )
     return figures
+
+
+def _batch_seconds(model, texts: list[str], quick: bool) -> float:
+    return median_seconds(lambda: model.predict_batch(texts), repeats=1 if quick else 3, warmup=1)
 
 
 def _time_to_target(name: str) -> float | None:

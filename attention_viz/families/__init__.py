@@ -18,6 +18,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "attention_viz.families.translation",
     "attention_viz.families.selfattention",
     "attention_viz.families.memory",
+    "attention_viz.families.transformer",
 )
 
 

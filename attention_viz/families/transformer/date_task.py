@@ -1,0 +1,56 @@
+"""The dates task for a transformer: the date family's data, splits and vocabulary.
+
+Inputs are checked and encoded exactly as the LSTM date models do (strip, case-fold,
+unknown characters read as <unk> with a warning), and the output is the 10 ISO characters
+decoded from the start symbol "_", so a transformer-dates Prediction has the same source
+and target tokens as a date-attention one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from attention_viz.families.dates import data
+
+
+@dataclass(frozen=True)
+class DateTask:
+    name: str = "dates"
+    max_input: int = data.MAX_INPUT_CHARS
+    bos: str = data.START
+    eos: str | None = None  # every output has exactly 10 characters
+    max_target_len: int = data.OUTPUT_CHARS
+
+    @property
+    def source_vocab(self) -> tuple[str, ...]:
+        return data.SOURCE_VOCAB
+
+    @property
+    def target_vocab(self) -> tuple[str, ...]:
+        return data.TARGET_VOCAB
+
+    def check(self, text: str) -> str:
+        return data.check_input(text, self.max_input)
+
+    def source(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+        ids, lens, unknown = data.encode_sources(texts, self.source_vocab)
+        warnings = [
+            [
+                f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
+                + ", ".join(repr(text[i]) for i in u[:5])
+            ]
+            if u
+            else []
+            for text, u in zip(texts, unknown, strict=True)
+        ]
+        return ids, lens, warnings
+
+    def checks(self, source: str, output: str) -> dict:
+        return {"valid_date": data.is_real_date(output)}
+
+    def target(self, text: str) -> str | None:
+        """The right ISO date when `text` is in a known format, else None."""
+        example = data.parse(text.strip())
+        return None if example is None else example.target

@@ -1,0 +1,267 @@
+"""Tiny trained transformers: an encoder–decoder (reverse, sort, dates) and a decoder-only
+language model (induction), both returning the one Prediction type.
+
+Head ablation is an argument: `model.predict(text, ablate={("cross", 0, 1)})` zeroes head 1
+of layer 0's cross-attention for that call only; the shared model is never changed.
+
+Shape symbols: B batch, T_k source length, T_q output length, T sequence length,
+L layers, H heads, V vocabulary size.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from attention_viz.checkpoint import Checkpoint
+from attention_viz.decoding import Encoded, StepOutput
+from attention_viz.families.transformer import tasks
+from attention_viz.families.transformer.stacks import Decoder, DecoderOnly, Encoder
+from attention_viz.prediction import AttentionMap, Axis, Prediction
+from attention_viz.seq2seq import Seq2Seq, Source, check_each
+
+
+@dataclass
+class TransformerConfig:
+    task: str = "reverse"  # reverse | sort | dates | induction
+    d_model: int = 64  # D
+    num_heads: int = 4  # H per attention layer
+    encoder_layers: int = 1  # 0 for a decoder-only model
+    decoder_layers: int = 1
+    d_ff: int = 128  # MLP hidden size; 0: attention-only blocks
+    positions: str = "sinusoidal"  # sinusoidal | learned | none
+    max_len: int = 64  # longest sequence a learned position table covers
+    pre_ln: bool = True  # LayerNorm before each sub-layer (trains without a long warmup)
+    dropout: float = 0.0  # off: these tasks are generated, so there is no overfitting to fight
+
+
+def _stack_args(c: TransformerConfig, vocab: int, layers: int) -> tuple:
+    return (
+        vocab,
+        c.d_model,
+        c.num_heads,
+        layers,
+        c.d_ff,
+        c.positions,
+        c.max_len,
+        c.pre_ln,
+        c.dropout,
+    )
+
+
+class _StepDecoder:
+    """The seq2seq contract's decoder (attention_viz.decoding) over a Decoder stack.
+
+    The state is the per-layer cache of keys and values; enc.final carries the ablation.
+    """
+
+    def __init__(self, stack: Decoder):
+        self.stack = stack
+
+    def init_state(self, enc: Encoded) -> tuple[torch.Tensor, ...]:
+        return self.stack.empty_cache(enc.memory)
+
+    def step(self, y_prev: torch.Tensor, state, enc: Encoded) -> StepOutput:
+        logits, cache, _, cross = self.stack.step(y_prev, state, enc.mask, enc.final)
+        return StepOutput(logits, cache, cross)  # cross: (B, L, H, T_k)
+
+    def forward_all(self, target_in: torch.Tensor, enc: Encoded):
+        """Teacher forcing in one pass: (logits (B, T_q, V), weights (B, T_q, L, H, T_k))."""
+        out = self.stack(target_in, enc.memory, enc.mask, enc.final)
+        return out.logits, out.cross_weights.permute(0, 3, 1, 2, 4)
+
+
+class TransformerSeq2Seq(Seq2Seq):
+    """Encoder–decoder transformer; text in, Predictions out (attention_viz.seq2seq)."""
+
+    leading_axes = ("layer", "head")
+    ablate: frozenset = frozenset()  # set on a per-call view by with_ablation(), never here
+
+    def __init__(self, config: TransformerConfig):
+        super().__init__()
+        self.config = config
+        self.task = _task(config.task)
+        self.target_vocab = self.task.target_vocab
+        self.bos_id = self.target_vocab.index(self.task.bos)
+        self.eos_id = None if self.task.eos is None else self.target_vocab.index(self.task.eos)
+        self.max_target_len = self.task.max_target_len
+        self.encoder = Encoder(
+            *_stack_args(config, len(self.task.source_vocab), config.encoder_layers)
+        )
+        self.decoder_stack = Decoder(
+            *_stack_args(config, len(self.target_vocab), config.decoder_layers)
+        )
+        self.decoder = _StepDecoder(self.decoder_stack)
+
+    # --- the contract's hooks ---
+
+    def prepare(self, texts: list[str]) -> Source:
+        cleaned = check_each(texts, self.task.check)
+        ids, lens, warnings = self.task.source(cleaned)
+        return Source(
+            [list(t) for t in cleaned], torch.from_numpy(ids), torch.from_numpy(lens), warnings
+        )
+
+    def encode(self, ids: torch.Tensor, valid_lens: torch.Tensor) -> Encoded:
+        mask = _mask(ids, valid_lens)
+        memory, _ = self.encoder(ids, mask, self.ablate)
+        return Encoded(memory, mask, self.ablate)
+
+    def reference_ids(self, reference: str | list[str]) -> list[int]:
+        """A reference as text (one token per character) or as a list of tokens."""
+        tokens = list(reference)
+        if not tokens or any(t not in self.target_vocab for t in tokens):
+            raise ValueError(
+                f"the reference must be tokens of the output alphabet, got {reference!r}"
+            )
+        return [self.target_vocab.index(t) for t in tokens]
+
+    def checks(self, source: list[str], target: list[str]) -> dict:
+        return self.task.checks("".join(source), "".join(target))
+
+    def extra_maps(self, source: list[str], target: list[str]) -> dict[str, AttentionMap]:
+        """Encoder and decoder self-attention, from one teacher-forced pass over the output."""
+        s = self.prepare(["".join(source)])
+        target_in = torch.tensor([[self.bos_id, *self.reference_ids(target)]]) if target else None
+        with torch.inference_mode():
+            mask = _mask(s.ids, s.valid_lens)
+            memory, enc_w = self.encoder(s.ids.to(self.device), mask, self.ablate)
+            maps = {
+                "encoder-self": AttentionMap(
+                    enc_w[0].float().cpu().numpy(),
+                    Axis.tokens(source),
+                    Axis.tokens(source),
+                    self.leading_axes,
+                )
+            }
+            if target_in is None:
+                return maps
+            out = self.decoder_stack(target_in.to(self.device), memory, mask, self.ablate)
+        n = len(target)
+        keys = ["<bos>", *target[:-1]]
+        w = out.self_weights[0, :, :, :n, :n].float().cpu().numpy()  # (L, H, T_q, T_q)
+        maps["decoder-self"] = AttentionMap(
+            w, Axis.tokens(target), Axis.tokens(keys), self.leading_axes
+        )
+        return maps
+
+    # --- ablation: a per-call view that shares every parameter ---
+
+    def with_ablation(self, ablate) -> TransformerSeq2Seq:
+        """A shallow view of this model whose calls zero the (stack, layer, head) heads."""
+        view = copy.copy(self)
+        object.__setattr__(view, "ablate", frozenset(ablate))
+        return view
+
+    def predict(self, text: str, beam: int = 1, ablate=frozenset()) -> Prediction:
+        if ablate:
+            return self.with_ablation(ablate).predict(text, beam)
+        return super().predict(text, beam)
+
+    def predict_batch(
+        self, texts: list[str], detail: bool = False, ablate=frozenset()
+    ) -> list[Prediction]:
+        if ablate:
+            return self.with_ablation(ablate).predict_batch(texts, detail)
+        return super().predict_batch(texts, detail)
+
+
+class InductionLM(nn.Module):
+    """Decoder-only transformer predicting the next token at every position."""
+
+    leading_axes = ("layer", "head")
+
+    def __init__(self, config: TransformerConfig):
+        super().__init__()
+        self.config = config
+        self.task = tasks.TASKS[config.task]
+        self.vocab = self.task.vocab
+        self.stack = DecoderOnly(*_stack_args(config, len(self.vocab), config.decoder_layers))
+
+    def forward(self, ids: torch.Tensor, ablate=frozenset()):
+        """ids (B, T) -> DecoderOutput(logits (B, T, V), self weights (B, L, H, T, T), None)."""
+        return self.stack(ids, ablate)
+
+    def predict(self, text: str, ablate=frozenset()) -> Prediction:
+        return self.predict_batch([text], detail=True, ablate=ablate)[0]
+
+    def predict_batch(
+        self, texts: list[str], detail: bool = False, ablate=frozenset()
+    ) -> list[Prediction]:
+        """Each Prediction: target token t is the model's guess of input token t + 1."""
+        if not texts:
+            raise ValueError("no input given")
+        cleaned = check_each(texts, self.task.check)
+        ids, lens = self.task.encode(cleaned)
+        device = next(self.parameters()).device
+        with torch.inference_mode():
+            out = self(torch.from_numpy(ids).to(device), frozenset(ablate))
+            logp = torch.log_softmax(out.logits.float(), -1)  # (B, T, V)
+            top_l, top_i = logp.topk(3, -1)
+        weights = out.self_weights.float().cpu().numpy()
+        top_p, top_i = top_l.exp().cpu().numpy(), top_i.cpu().numpy()
+        preds = []
+        for b, text in enumerate(cleaned):
+            n = int(lens[b])
+            guess = [self.vocab[i] for i in top_i[b, :n, 0]]
+            w = weights[b, :, :, :n, :n]  # (L, H, T, T)
+            tokens = Axis.tokens(text)
+            maps = (
+                {"decoder-self": AttentionMap(w, tokens, tokens, self.leading_axes)}
+                if detail
+                else {}
+            )
+            top = [self._candidates(top_i[b, t], top_p[b, t]) for t in range(n)] if detail else []
+            preds.append(
+                Prediction(
+                    "".join(guess),
+                    list(text),
+                    guess,
+                    w[-1].mean(0),
+                    maps=maps,
+                    top=top,
+                    log_prob=float(logp[b, np.arange(n - 1), ids[b, 1:n]].sum()) if n > 1 else 0.0,
+                    checks=_induction_checks(text, guess),
+                )
+            )
+        return preds
+
+    def _candidates(self, ids: np.ndarray, probs: np.ndarray) -> list[tuple[str, float]]:
+        return [(self.vocab[i], round(float(p), 4)) for i, p in zip(ids, probs, strict=True)]
+
+
+def _induction_checks(text: str, guess: list[str]) -> dict:
+    """Second-half accuracy when the input is a repeated sequence."""
+    half = tasks.repeat_period(text)
+    if half is None:
+        return {"repeated": False}
+    right = [guess[t] == text[t + 1] for t in range(half, 2 * half - 1)]
+    return {"repeated": True, "second_half_accuracy": float(np.mean(right)) if right else None}
+
+
+def _mask(ids: torch.Tensor, valid_lens: torch.Tensor) -> torch.Tensor | None:
+    """(B, T_k) True at real positions; None when nothing is padded."""
+    T = ids.shape[1]
+    if bool((valid_lens == T).all()):
+        return None
+    return torch.arange(T, device=ids.device)[None, :] < valid_lens.to(ids.device)[:, None]
+
+
+def _task(name: str):
+    if name == "dates":
+        from attention_viz.families.transformer.date_task import DateTask
+
+        return DateTask()
+    return tasks.TASKS[name]
+
+
+def build(checkpoint: Checkpoint):
+    """Rebuild a model from its checkpoint (the config in the JSON, the weights)."""
+    config = TransformerConfig(**checkpoint.config)
+    model = InductionLM(config) if config.task == "induction" else TransformerSeq2Seq(config)
+    model.load_state_dict(checkpoint.state_dict)
+    return model

@@ -1,0 +1,55 @@
+"""The shipped transformer weights meet their targets on freshly generated data.
+
+The seeds here are used by no training run (training draws from tasks.TRAIN_SEED_BASE up and
+validates on tasks.VAL_SEED); sizes keep the whole module to a few seconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attention_viz.families.transformer import evaluate, tasks
+from attention_viz.registry import load_model
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+SEED = tasks.TEST_SEED + 1
+
+
+def test_reverse_is_exact_on_trained_lengths():
+    model = load_model("transformer-reverse")
+    texts = model.task.generate(600, SEED)
+    assert evaluate.exact_match(model, texts) >= 0.995
+    # Each output character's strongest cross-attention sits on the character it writes.
+    assert evaluate.copy_attention(model, texts[:200]) >= 0.95
+
+
+def test_sort_is_exact_on_trained_lengths():
+    model = load_model("transformer-sort")
+    assert evaluate.exact_match(model, model.task.generate(600, SEED)) >= 0.99
+
+
+def test_induction_model_has_previous_token_and_induction_heads():
+    model = load_model("transformer-induction")
+    texts = model.task.generate(300, SEED)
+    assert evaluate.induction_accuracy(model, texts) >= 0.95
+    heads = evaluate.induction_heads(model, texts[:100])
+    assert heads["best_induction_score"] >= 0.8
+    assert heads["best_previous_token_score_layer1"] >= 0.5
+
+
+def test_dates_transformer_matches_the_date_models_conventions_and_targets():
+    from attention_viz.families.dates import data
+    from attention_viz.families.dates.evaluate import attention_in_span
+
+    model = load_model("transformer-dates")
+    p = model.predict("  Tuesday, September 25, 1984 ")
+    assert p.text == "1984-09-25"
+    assert p.source_tokens == list("Tuesday, September 25, 1984")
+    assert len(p.target_tokens) == 10 and p.attention.shape == (10, len(p.source_tokens))
+    examples = data.generate(2_000, "test", data.TEST_SEED + 1)
+    preds = model.predict_batch([e.text for e in examples])
+    right = np.mean([q.text == e.target for q, e in zip(preds, examples, strict=True)])
+    assert right >= 0.999
+    in_span, _ = attention_in_span(examples, [q.attention for q in preds])
+    assert in_span >= 0.95

@@ -29,6 +29,8 @@ class ModelEntry:
     label: str = ""  # short picker label, e.g. "dot-product attention (the book)"
     colour: str = "#1f77b4"  # the model's colour in every comparison chart
     score: str | None = None  # key of its score in attention.SCORES; None without attention
+    example: str = ""  # an input it takes (CLI help, contract tests); default: the family's
+    task: str = ""  # models of one task can be compared on one page, e.g. "dates"
     options: dict[str, Any] = field(default_factory=dict)  # family-specific (e.g. decoder kind)
 
 
@@ -63,6 +65,10 @@ class Family:
 
     def names(self) -> list[str]:
         return [m.name for m in self.models]
+
+    def example_of(self, name: str) -> str:
+        """An input the model takes: its own example, else the family's first."""
+        return self.model(name).example or self.examples[0][1]
 
 
 def resolve(target: str) -> Callable[..., Any]:

@@ -43,7 +43,9 @@ def test_type_a_sentence_and_translate(page, app_url):
 
 def test_step_slider_moves_and_follows_the_url(page, app_url):
     open_page(page, app_url)
-    slider = page.locator('[data-testid="stSlider"]', has_text="Decoding step").get_by_role("slider")
+    slider = page.locator('[data-testid="stSlider"]', has_text="Decoding step").get_by_role(
+        "slider"
+    )
     slider.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => window.location.search.includes('step=2')", timeout=30_000)

@@ -20,7 +20,7 @@ NAMES = list_models()
 def example(name: str):
     """A family's first example input, as predict() takes it."""
     fam = family_of(name)
-    text = fam.examples[0][1]
+    text = fam.example_of(name)
     return resolve(fam.read_input)(text) if fam.read_input else text
 
 

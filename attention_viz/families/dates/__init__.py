@@ -15,6 +15,7 @@ FAMILY = Family(
             label="dot-product attention (the book)",
             colour="#1f77b4",
             score="dot",
+            task="dates",
             options={"decoder": "attention"},
         ),
         ModelEntry(
@@ -23,6 +24,7 @@ FAMILY = Family(
             label="additive (Bahdanau) attention",
             colour="#2ca02c",
             score="additive",
+            task="dates",
             options={"decoder": "additive"},
         ),
         ModelEntry(
@@ -30,6 +32,7 @@ FAMILY = Family(
             "date seq2seq, peeky decoder: final encoder state fed to every step",
             label="final state fed to every step",
             colour="#ff7f0e",
+            task="dates",
             options={"decoder": "peeky"},
         ),
         ModelEntry(
@@ -37,6 +40,7 @@ FAMILY = Family(
             "date seq2seq, decoder sees only the final encoder state (no attention)",
             label="encoder's final state only",
             colour="#7f7f7f",
+            task="dates",
             options={"decoder": "baseline"},
         ),
     ),

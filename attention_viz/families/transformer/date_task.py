@@ -12,30 +12,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attention_viz.families.dates import data
+from attention_viz.families.dates import data, vocab
 
 
 @dataclass(frozen=True)
 class DateTask:
     name: str = "dates"
-    max_input: int = data.MAX_INPUT_CHARS
-    bos: str = data.START
+    max_input: int = vocab.MAX_INPUT_CHARS
+    bos: str = vocab.START
     eos: str | None = None  # every output has exactly 10 characters
     max_target_len: int = data.OUTPUT_CHARS
 
     @property
     def source_vocab(self) -> tuple[str, ...]:
-        return data.SOURCE_VOCAB
+        return vocab.SOURCE_VOCAB
 
     @property
     def target_vocab(self) -> tuple[str, ...]:
-        return data.TARGET_VOCAB
+        return vocab.TARGET_VOCAB
 
     def check(self, text: str) -> str:
-        return data.check_input(text, self.max_input)
+        return vocab.check_input(text, self.max_input)
 
     def source(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
-        ids, lens, unknown = data.encode_sources(texts, self.source_vocab)
+        ids, lens, unknown = vocab.encode_sources(texts, self.source_vocab)
         warnings = [
             [
                 f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
@@ -48,7 +48,7 @@ class DateTask:
         return ids, lens, warnings
 
     def checks(self, source: str, output: str) -> dict:
-        return {"valid_date": data.is_real_date(output)}
+        return {"valid_date": vocab.is_real_date(output)}
 
     def target(self, text: str) -> str | None:
         """The right ISO date when `text` is in a known format, else None."""

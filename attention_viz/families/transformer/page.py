@@ -1,7 +1,7 @@
 """Transformer: pick a tiny trained model, type an input, see every layer's and head's attention.
 
 Input and model controls rerun the page; the head picker, ablation and step-through live in
-fragments (attention_viz.families.transformer.sections) and rerun only their part.
+fragments (attention_viz.families.transformer.page_sections) and rerun only their part.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import random
 
 import streamlit as st
 
-from attention_viz.families.transformer import sections
+from attention_viz.families.transformer import page_sections as sections
 from attention_viz.families.transformer.tasks import TASKS
 from attention_viz.registry import entry, list_models
 from attention_viz.ui import url_state
@@ -56,7 +56,7 @@ def main() -> None:
 
 def _example() -> None:
     """A new model starts from its own example input (the old one may not fit its alphabet)."""
-    st.session_state.text = entry(st.session_state.model).options["example"]
+    st.session_state.text = entry(st.session_state.model).example
     for key in ("layer", "head", "ablate", "step"):
         st.session_state.pop(key, None)
 

@@ -72,11 +72,11 @@ def _batch(model, step: int, seed: int, size: int):
         ids, _ = task.encode(task.generate(size, batch_seed))
         return torch.from_numpy(ids), None, None
     if task.name == "dates":
-        from attention_viz.families.dates import data
+        from attention_viz.families.dates import data, vocab
 
         examples = data.generate(size, "train", batch_seed)
-        ids, lens, _ = data.encode_sources([e.text for e in examples])
-        targets = data.encode_targets([e.target for e in examples])
+        ids, lens, _ = vocab.encode_sources([e.text for e in examples])
+        targets = vocab.encode_targets([e.target for e in examples])
     else:
         texts = task.generate(size, batch_seed)
         ids, lens = task.encode(texts)

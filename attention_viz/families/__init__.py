@@ -43,3 +43,8 @@ def family_of(model_name: str) -> Family:
             return f
     known = ", ".join(n for f in families() for n in f.names())
     raise KeyError(f"unknown model {model_name!r}; known models: {known}")
+
+
+def task_models(task: str) -> list[str]:
+    """Every registered model of one task, whatever its family (e.g. all date converters)."""
+    return [m.name for f in families() for m in f.models if m.task == task]

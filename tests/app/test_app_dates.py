@@ -127,3 +127,16 @@ def test_batch_conversion_table_and_limits():
     assert list(table["output"])[:2] == ["1999-05-03", "1993-02-10"]
     assert "at most 40" in list(table["note"])[2]
     assert bool(table["valid_date"].iloc[0]) is True
+
+
+def test_transformer_dates_side_by_side_with_date_attention():
+    """Another family's date converter sits beside the date models (issue: transformer)."""
+    at = dates_page(compare="transformer-dates", text="25 sept 1984")
+    assert_clean(at)
+    assert at.selectbox(key="compare").value == "transformer-dates"
+    assert any("transformer-dates" in m.value and "1984-09-25" in m.value for m in at.markdown)
+    side = heatmaps(at)[-2:]  # date-attention's, then the transformer's
+    for weights in side:
+        assert weights.shape == (10, len("25 sept 1984"))
+        np.testing.assert_allclose(weights.sum(1), 1.0, atol=1e-3)
+    assert not np.allclose(side[0], side[1]), "two different models, two different maps"

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attention_viz.families import task_models
 from attention_viz.families.dates import FAMILY, data, plots
 from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.plots.heatmap import attention_heatmap
@@ -17,6 +18,7 @@ from attention_viz.ui import sequence, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_figure
 
 MODELS = FAMILY.names()
+TASK_MODELS = task_models("dates")  # the date models and other families' date converters
 ATTENTION_MODELS = [m.name for m in FAMILY.models if m.score is not None]
 DEFAULT_TEXT = "Tuesday, September 25, 1984"
 AXES = sequence.Axes("output character", "input character", "gold field span")
@@ -29,7 +31,7 @@ PARAMS = [
     url_state.integer("step", 1, data.OUTPUT_CHARS, 1),
     url_state.integer("epoch", 1, 100, 1),
     url_state.integer("snap", 1, 6, 1),
-    url_state.choice("compare", MODELS, "date-baseline"),
+    url_state.choice("compare", TASK_MODELS, "date-baseline"),
     url_state.text("batch", "", 2_000),
 ]
 
@@ -179,12 +181,24 @@ def comparison(text: str | None) -> None:
     if text is None:
         return
     s = st.session_state
-    st.selectbox("Second model, beside the first", names, key="compare")
+    st.selectbox(
+        "Second model, beside the first",
+        TASK_MODELS,
+        key="compare",
+        help="Any model that converts dates, the transformer family's transformer-dates too",
+    )
     _sync()
     cols = st.columns(2)
     for side, (col, name) in enumerate(zip(cols, (s.model, s.compare), strict=True)):
         with col:
-            p = model_or_message(name).predict(text)
+            model = model_or_message(name)
+            if model is None:
+                continue
+            try:
+                p = model.predict(text)
+            except ValueError as e:
+                st.error(md_escape(f"{name}: {e}"))
+                continue
             st.markdown(f"**{name}** → `{p.text}`")
             if p.attention is None:
                 st.info(f"{name} has no attention.")

@@ -219,9 +219,13 @@ def _step_through(a: Analysis) -> None:
 
 def _about(name: str) -> None:
     sequence.about(FAMILY, name, metrics_table)
+    metrics = model_or_message(name).training_record.get("metrics", {})
+    signatures = sorted({m["bleu_signature"] for m in metrics.values() if "bleu_signature" in m})
     st.caption(
         "heldout: noun–adjective pairs never seen in training; long: longer than any "
-        "training sentence. Phenomenon columns: exact match among sentences with it."
+        "training sentence. Phenomenon columns: exact match among sentences with it. "
+        "BLEU is corpus BLEU by sacrebleu over the models' own tokens, signature "
+        + ", ".join(f"`{s}`" for s in signatures)
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from attention_viz import registry
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
 from attention_viz.families import families, family_of
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 def _list(args) -> int:
     device, note = pick_device()
     print(f"device: {device} ({note})")
+    print(f"weights: {registry.PRETRAINED_DIR}")
     print("kernel-regression      Nadaraya–Watson attention pooling (no weights to load)")
     for name in list_models():
         try:

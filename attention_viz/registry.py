@@ -8,6 +8,9 @@ attention_viz.families; listing models imports no model code.
 from __future__ import annotations
 
 import functools
+import os
+import site
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,30 @@ from attention_viz.device import pick_device
 from attention_viz.families import families, family_of
 from attention_viz.family import ModelEntry, resolve
 
-PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+PRETRAINED_ENV = "ATTENTION_VIZ_PRETRAINED"
+SHARED_PRETRAINED = Path("share", "attention_viz", "pretrained")  # data-files, pyproject.toml
+
+
+def find_pretrained_dir() -> Path:
+    """Where the shipped weights are.
+
+    $ATTENTION_VIZ_PRETRAINED if set; else pretrained/ beside the package in a source tree (a
+    clone, an editable install); else the copy `pip install .` puts under
+    <prefix>/share/attention_viz/pretrained (the environment's prefix, then the user base).
+    When none exists, the source-tree path: loading then names it and the rebuild command.
+    """
+    if os.environ.get(PRETRAINED_ENV):
+        return Path(os.environ[PRETRAINED_ENV])
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pretrained").is_dir() and (root / "pyproject.toml").is_file():
+        return root / "pretrained"
+    for base in (sys.prefix, site.USER_BASE):
+        if base and (Path(base) / SHARED_PRETRAINED).is_dir():
+            return Path(base) / SHARED_PRETRAINED
+    return root / "pretrained"
+
+
+PRETRAINED_DIR = find_pretrained_dir()
 
 
 def list_models(family: str | None = None) -> list[str]:

@@ -8,7 +8,10 @@ from attention_viz.device import pick_device
 from attention_viz.ui import url_state
 from attention_viz.ui.widgets import EXPORT_KEY, PRESENT_KEY, presenting
 
-PARAMS = [url_state.flag(PRESENT_KEY, False), url_state.choice(EXPORT_KEY, ["png", "svg"], "png")]
+PARAMS = [
+    url_state.flag(PRESENT_KEY, False, bind=True),
+    url_state.choice(EXPORT_KEY, ["png", "svg"], "png", bind=True),
+]
 
 # Our own constant CSS, not user text: larger type everywhere for a projector.
 _PRESENTATION_CSS = """
@@ -32,17 +35,20 @@ def render() -> list[str]:
     """Draw the sidebar controls; returns warnings about bad URL values."""
     warnings = url_state.restore(PARAMS)
     with st.sidebar:
-        st.toggle("Presentation mode", key=PRESENT_KEY, help="Large fonts for a projector")
+        st.toggle(
+            "Presentation mode",
+            help="Large fonts for a projector",
+            **url_state.bind(PARAMS, PRESENT_KEY),
+        )
         st.radio(
             "Chart export format",
             ["png", "svg"],
-            key=EXPORT_KEY,
             horizontal=True,
             help="What the camera button in each chart's toolbar saves",
+            **url_state.bind(PARAMS, EXPORT_KEY),
         )
         device, note = pick_device()
         st.caption(f"Models run on **{device.type}** ({note}).")
     if presenting():
         st.html(_PRESENTATION_CSS)
-    url_state.sync(PARAMS)
     return warnings

@@ -181,9 +181,23 @@ def test_heatmap_axes_are_the_sorted_inputs_with_hover():
 
 def test_presentation_mode_and_bad_sidebar_param():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["present"] = "1"
+    at.query_params["present"] = "true"  # bound by Streamlit: true/false, as it writes them
     at.query_params["export_format"] = "gif"
     at.run()
     assert at.toggle(key="present").value is True
     assert any("export_format" in shown(w.value) for w in at.warning)
     assert at.radio(key="export_format").value == "png"
+
+
+def test_bound_widgets_carry_their_url_key_and_unbound_ones_do_not():
+    at = kernel_page()
+    for widget in (at.slider(key="noise"), at.select_slider(key="n_train")):
+        assert widget.proto.query_param_key == widget.key
+    assert at.select_slider(key="bandwidth").proto.query_param_key == ""  # url_state snaps it
+    assert dict(at.query_params) == {}  # defaults are left out of the URL
+
+
+def test_bound_integer_slider_reads_what_streamlit_reads():
+    at = kernel_page(n_train="050")  # a select_slider matches the option's text exactly
+    assert at.select_slider(key="n_train").value == 50
+    assert "n_train='050' is not valid" in shown(at.warning[0].value)

@@ -88,7 +88,7 @@ def test_step_through_shows_that_steps_weights():
 
 def test_beam_teacher_forcing_and_compare():
     at = page(
-        decoding="beam", beam="5", feed="teacher", compare="1", model_b="translation-location"
+        decoding="beam", beam="5", feed="teacher", compare="true", model_b="translation-location"
     )
     assert_clean(at)
     assert len(heatmaps(at)) == 2
@@ -112,7 +112,18 @@ def test_state_goes_to_the_url():
     assert at.query_params["model"] == ["translation-dot"] or at.query_params["model"] == (
         "translation-dot"
     )
-    assert "gold" in at.query_params
+    # Bound widgets: the browser writes the URL (AppTest has none; the browser tests check it).
+    for widget in (at.toggle(key="gold"), at.text_input(key="sentence"), at.slider(key="beam")):
+        assert widget.proto.query_param_key == widget.key
+
+
+def test_streamlit_format_for_bound_flags():
+    at = page(compare="true", gold="FALSE")
+    assert_clean(at)
+    assert at.toggle(key="compare").value is True and at.toggle(key="gold").value is False
+    at = page(compare="1")  # url_state's own flags take 1/0; a bound toggle does not
+    assert at.toggle(key="compare").value is False
+    assert "compare='1' is not valid (expected true or false)" in shown(at.warning[0].value)
 
 
 def test_export_config_csv_and_presentation_fonts():

@@ -91,3 +91,24 @@ def test_bookmark_restores_the_page(page, app_url):
     bandwidth = page.get_by_role("slider", name="Bandwidth h (log scale)")
     assert bandwidth.get_attribute("aria-valuetext") == "0.3"
     assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+
+
+def test_bound_widgets_keep_the_url_and_presentation_mode_follows_across_pages(page, app_url):
+    page.goto(f"{app_url}/kernel_regression?noise=abc&present=true")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    text = " ".join(page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts())
+    assert "noise='abc'" in text  # Streamlit drops it silently; url_state says so
+    page.wait_for_function("() => !location.search.includes('noise')", timeout=30_000)
+    # A bound slider inside the model fragment writes the URL (2.5 -> 2.55).
+    page.get_by_role("slider", name="Chosen query x").press("ArrowRight")
+    page.wait_for_url("**query=2.55**", timeout=30_000)
+    assert "present=true" in page.url
+    # The sidebar's toggle lives in app.py: its value and URL parameter follow to other pages.
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Translation").click()
+    page.wait_for_url("**/translation**", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function("() => location.search.includes('present=true')", timeout=30_000)
+    assert "query=" not in page.url  # the kernel page's parameters stay with it
+    assert page.get_by_role("switch", name="Presentation mode").is_checked()
+    assert exceptions_on(page) == []

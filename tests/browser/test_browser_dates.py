@@ -40,9 +40,7 @@ def test_date_page_converts_typed_input_and_steps(page, app_url):
     assert page.evaluate(OUTPUT) == "1984-09-25"
     assert "text=25+sept+1984" in page.url or "text=25%20sept%201984" in page.url
 
-    slider = page.locator('[data-testid="stSlider"]', has_text="Decoding step").get_by_role(
-        "slider"
-    )
+    slider = page.locator('[data-testid="stSlider"]', has_text="Step t").get_by_role("slider")
     slider.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => location.search.includes('step=2')", timeout=30_000)

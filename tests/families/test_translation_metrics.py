@@ -1,4 +1,4 @@
-"""BLEU and alignment error rate against hand-computed values."""
+"""Alignment error rate and per-phenomenon accuracy against hand-computed values."""
 
 from __future__ import annotations
 
@@ -11,29 +11,8 @@ from attention_viz.families.translation.metrics import (
     accuracy_by_tag,
     alignment_error_rate,
     argmax_alignment,
-    corpus_bleu,
     sure_and_possible,
 )
-
-
-def test_bleu_perfect_and_disjoint():
-    ref = [["le", "chat", "noir", "dort", "ici"]]
-    assert corpus_bleu(ref, ref) == pytest.approx(1.0)
-    assert corpus_bleu([["a", "b", "c", "d"]], ref) == 0.0
-
-
-def test_bleu_by_hand():
-    hyp = [["le", "chat", "dort", "dans", "le", "jardin"]]
-    ref = [["le", "chat", "noir", "dort", "dans", "le", "jardin"]]
-    # matches: 1-gram 6/6, 2-gram 4/5, 3-gram 2/4, 4-gram 1/3; brevity exp(1 - 7/6)
-    expected = math.exp(1 - 7 / 6) * (1 * 4 / 5 * 2 / 4 * 1 / 3) ** 0.25
-    assert corpus_bleu(hyp, ref) == pytest.approx(expected)
-
-
-def test_bleu_clips_repeated_words():
-    assert corpus_bleu([["le", "le", "le", "le"]], [["le", "chat", "dort", "ici"]], max_n=1) == (
-        pytest.approx(0.25)
-    )
 
 
 def test_argmax_alignment():

@@ -37,6 +37,8 @@ def test_weights_are_small_and_documented(name):
     meta = json.loads(stem.with_suffix(".json").read_text())
     assert {"config", "sha256", "vocab", "history", "metrics", "training"} <= set(meta)
     assert {"heldout", "long"} <= set(meta["metrics"])
+    for split in ("heldout", "long"):  # sacrebleu's signature beside each BLEU
+        assert "tok:none" in meta["metrics"][split]["bleu_signature"]
 
 
 def test_attention_model_meets_targets_on_fresh_heldout_combinations(heldout):
@@ -86,6 +88,7 @@ def test_cli_evaluate_file(tmp_path, capsys):
     assert main(["evaluate", "translation-attention", "--file", str(f)]) == 0
     out = capsys.readouterr().out
     assert "file (2 sentences): exact match 100.0%" in out and "AER" in out
+    assert "BLEU: sacrebleu nrefs:1|case:mixed|eff:no|tok:none" in out
 
 
 def test_cli_train_quick_writes_a_loadable_checkpoint(tmp_path, capsys):

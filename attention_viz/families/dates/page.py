@@ -71,8 +71,8 @@ def _input_controls() -> None:
     c = st.columns([4, 2])
     c[0].text_input(
         "A date, in any format",
-        key="text",
         on_change=_clear_expected,
+        **url_state.bind(sections.PARAMS, "text"),
         help=f"At most {vocab.MAX_INPUT_CHARS} characters. Slashes are read month-first.",
     )
     with c[1]:
@@ -134,7 +134,11 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
         return
     left, right = st.columns([4, 1])
     with left:
-        st.toggle("Outline the gold field spans", key="gold", disabled=gold is None)
+        st.toggle(
+            "Outline the gold field spans",
+            disabled=gold is None,
+            **url_state.bind(sections.PARAMS, "gold"),
+        )
         cells = date_analysis.gold_cells(gold) if gold is not None and s.gold else None
         sequence.heatmap(p, sections.AXES, "fig_heatmap", f"{s.model}_attention", cells, height=420)
     with right:

@@ -23,16 +23,16 @@ ATTENTION_MODELS = [m.name for m in FAMILY.models if m.score is not None]
 DEFAULT_TEXT = "Tuesday, September 25, 1984"
 AXES = sequence.Axes("output character", "input character", "gold field span")
 
-PARAMS = [
-    url_state.choice("model", MODELS, "date-attention"),
-    url_state.text("text", DEFAULT_TEXT, 200),
-    url_state.text("expected", "", 10),
-    url_state.flag("gold", True),
-    url_state.integer("step", 1, data.OUTPUT_CHARS, 1),
-    url_state.integer("epoch", 1, 100, 1),
-    url_state.integer("snap", 1, 6, 1),
-    url_state.choice("compare", TASK_MODELS, "date-baseline"),
-    url_state.text("batch", "", 2_000),
+PARAMS = [  # bind=True: Streamlit keeps it in the URL; the others are url_state's (see there)
+    url_state.choice("model", MODELS, "date-attention"),  # shown with labels
+    url_state.text("text", DEFAULT_TEXT, 200, bind=True),
+    url_state.text("expected", "", 10, bind=True),
+    url_state.flag("gold", True, bind=True),
+    url_state.integer("step", 1, data.OUTPUT_CHARS, 1),  # slider range: the output's length
+    url_state.integer("epoch", 1, 100, 1),  # slider range: the model's epochs
+    url_state.integer("snap", 1, 6, 1),  # shown with labels
+    url_state.choice("compare", TASK_MODELS, "date-baseline", bind=True),
+    url_state.text("batch", "", 2_000, bind=True),
 ]
 
 
@@ -53,9 +53,9 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
     st.subheader("Teacher forcing vs free running")
     st.text_input(
         "Expected ISO date (filled in for examples and inputs in a known format)",
-        key="expected",
         max_chars=10,
         placeholder="YYYY-MM-DD",
+        **url_state.bind(PARAMS, "expected"),
     )
     target = st.session_state.expected or target
     if not target:
@@ -184,8 +184,8 @@ def comparison(text: str | None) -> None:
     st.selectbox(
         "Second model, beside the first",
         TASK_MODELS,
-        key="compare",
         help="Any model that converts dates, the transformer family's transformer-dates too",
+        **url_state.bind(PARAMS, "compare"),
     )
     _sync()
     cols = st.columns(2)
@@ -214,7 +214,7 @@ def batch_conversion() -> None:
         f"(first column), UTF-8, at most {date_analysis.MAX_UPLOAD_BYTES // 1000} kB."
     )
     c = st.columns(2)
-    c[0].text_area("Paste dates, one per line", key="batch", height=150)
+    c[0].text_area("Paste dates, one per line", height=150, **url_state.bind(PARAMS, "batch"))
     upload = c[1].file_uploader("…or upload a file", type=["txt", "csv", "tsv"], key="upload")
     _sync()
     lines = st.session_state.batch.splitlines()

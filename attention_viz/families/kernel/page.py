@@ -31,16 +31,16 @@ HEATMAP_CELLS = 200  # per side; larger weight matrices are binned
 LOO_QUERIES = 1000  # above this many points the LOO curve is estimated from a sample
 CSV_CELLS = 1_000_000  # larger weight matrices download as the binned heatmap
 
-PARAMS = [
-    url_state.choice("function", list(FUNCTIONS), "d2l"),
-    url_state.integer_choice("n_train", N_TRAIN, 50),
-    url_state.number("noise", 0.0, 2.0, 0.5),
-    url_state.integer("seed", 0, 2**31 - 1, 0),
-    url_state.integer_choice("n_query", N_QUERY, 100),
-    url_state.choice("pooling", list(POOLING), "kernel"),
-    url_state.choice("kernel", list(KERNELS), "gaussian"),
+PARAMS = [  # bind=True: Streamlit keeps it in the URL; the others are url_state's (see there)
+    url_state.choice("function", list(FUNCTIONS), "d2l"),  # shown with its formula
+    url_state.integer_choice("n_train", N_TRAIN, 50, bind=True),
+    url_state.number("noise", 0.0, 2.0, 0.5, bind=True),
+    url_state.integer("seed", 0, 2**31 - 1, 0),  # an integer number_input
+    url_state.integer_choice("n_query", N_QUERY, 100, bind=True),
+    url_state.choice("pooling", list(POOLING), "kernel"),  # shown with labels
+    url_state.choice("kernel", list(KERNELS), "gaussian", bind=True),
     url_state.snapped("bandwidth", BANDWIDTHS, 0.5),
-    url_state.number("query", 0.0, 5.0, 2.5),
+    url_state.number("query", 0.0, 5.0, 2.5, bind=True),
 ]
 
 KERNEL_LATEX = {
@@ -73,10 +73,10 @@ def main() -> None:
             key="function",
             format_func=lambda k: f"{k}: {FUNCTIONS[k].latex.replace(chr(92), '')}",
         )
-        c[1].select_slider("Training points n", N_TRAIN, key="n_train")
-        c[2].slider("Noise σ", 0.0, 2.0, step=0.05, key="noise")
+        c[1].select_slider("Training points n", N_TRAIN, **url_state.bind(PARAMS, "n_train"))
+        c[2].slider("Noise σ", 0.0, 2.0, step=0.05, **url_state.bind(PARAMS, "noise"))
         c[3].number_input("Seed", 0, 2**31 - 1, step=1, key="seed")
-        c[4].select_slider("Query points", N_QUERY, key="n_query")
+        c[4].select_slider("Query points", N_QUERY, **url_state.bind(PARAMS, "n_query"))
     model_view()
 
 
@@ -91,7 +91,9 @@ def model_view() -> None:
 
     c = st.columns([2, 2, 4])
     c[0].radio("Pooling", list(POOLING), key="pooling", format_func=POOLING.get)
-    c[1].selectbox("Kernel", list(KERNELS), key="kernel", disabled=s.pooling == "average")
+    c[1].selectbox(
+        "Kernel", list(KERNELS), disabled=s.pooling == "average", **url_state.bind(PARAMS, "kernel")
+    )
     c[2].select_slider(
         "Bandwidth h (log scale)" if s.pooling != "learned" else "Initial width h (log scale)",
         BANDWIDTHS,
@@ -100,7 +102,7 @@ def model_view() -> None:
         disabled=s.pooling == "average",
         help="Kernel width: small h looks only at the nearest keys, large h averages them all.",
     )
-    st.slider("Chosen query x", 0.0, 5.0, step=0.05, key="query")
+    st.slider("Chosen query x", 0.0, 5.0, step=0.05, **url_state.bind(PARAMS, "query"))
     url_state.sync(PARAMS)
 
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from attention_viz.analysis.bleu import corpus_bleu
 from attention_viz.families.translation.corpus import batch_tensors, sample_pairs
 from attention_viz.families.translation.grammar import (
     PHENOMENA,
@@ -27,7 +28,6 @@ from attention_viz.families.translation.metrics import (
     accuracy_by_tag,
     alignment_error_rate,
     argmax_alignment,
-    corpus_bleu,
 )
 
 EVAL_SEED = 10_000
@@ -52,17 +52,18 @@ def forced_attention(model, pairs: list[Translation]) -> list[np.ndarray]:
 
 
 def evaluate_pairs(model, pairs: list[Translation], with_alignment: bool = True) -> dict:
-    """Greedy exact match, corpus BLEU (0-100), AER and accuracy per phenomenon on `pairs`."""
+    """Greedy exact match, corpus BLEU (0-100, sacrebleu; its signature beside it), AER and
+    accuracy per phenomenon on `pairs`."""
     hyps = []
     for i in range(0, len(pairs), CHUNK):
         hyps += model.predict_batch([" ".join(p.source_tokens) for p in pairs[i : i + CHUNK]])
     correct = [h.target_tokens == p.target_tokens for h, p in zip(hyps, pairs, strict=True)]
+    bleu = corpus_bleu([h.target_tokens for h in hyps], [p.target_tokens for p in pairs])
     result = {
         "count": len(pairs),
         "exact_match": round(float(np.mean(correct)), 4),
-        "bleu": round(
-            100 * corpus_bleu([h.target_tokens for h in hyps], [p.target_tokens for p in pairs]), 2
-        ),
+        "bleu": round(bleu.score, 2),
+        "bleu_signature": bleu.signature,
     }
     if with_alignment:
         links = [argmax_alignment(a) for a in forced_attention(model, pairs)]
@@ -126,7 +127,9 @@ def evaluate(model, file: str | None) -> int:
 
 def format_report(report: dict) -> str:
     lines = []
+    signatures = set()
     for split, r in report.items():
+        signatures.add(r["bleu_signature"])
         aer = f", AER {r['aer']:.3f}" if "aer" in r else ""
         lines.append(
             f"{split} ({r['count']} sentences): exact match {100 * r['exact_match']:.1f}%,"
@@ -135,4 +138,5 @@ def format_report(report: dict) -> str:
         for tag, v in r["phenomena"].items():
             if v["count"]:
                 lines.append(f"  {tag:<16} {100 * v['accuracy']:5.1f}%  ({v['count']} sentences)")
+    lines += [f"BLEU: sacrebleu {s}" for s in sorted(signatures)]
     return "\n".join(lines)

@@ -1,45 +1,15 @@
-"""Translation metrics: corpus BLEU, alignment error rate, per-phenomenon accuracy.
+"""Translation metrics: alignment error rate, per-phenomenon accuracy, the metrics table.
 
-Pure functions of tokens, pairs and numpy arrays; no model, no torch.
+Pure functions of tokens, pairs and numpy arrays; no model, no torch. BLEU is sacrebleu's,
+through attention_viz.analysis.bleu.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-
-
-def _ngrams(tokens: Sequence[str], n: int) -> Counter:
-    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-
-
-def corpus_bleu(
-    hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]], max_n: int = 4
-) -> float:
-    """Papineni et al. (2002) corpus BLEU with one reference per sentence, in [0, 1].
-
-    Clipped n-gram counts and lengths are summed over the corpus before the geometric mean of
-    the 1..max_n precisions and the brevity penalty exp(1 - r/c) when c < r (no smoothing).
-    """
-    if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
-    matches, totals = [0] * max_n, [0] * max_n
-    hyp_len = ref_len = 0
-    for hyp, ref in zip(hypotheses, references, strict=True):
-        hyp_len += len(hyp)
-        ref_len += len(ref)
-        for n in range(1, max_n + 1):
-            h, r = _ngrams(hyp, n), _ngrams(ref, n)
-            matches[n - 1] += sum(min(c, r[g]) for g, c in h.items())
-            totals[n - 1] += max(len(hyp) - n + 1, 0)
-    if hyp_len == 0 or min(matches) == 0:
-        return 0.0
-    log_precision = sum(math.log(m / t) for m, t in zip(matches, totals, strict=True)) / max_n
-    brevity = 1.0 if hyp_len >= ref_len else math.exp(1 - ref_len / hyp_len)
-    return brevity * math.exp(log_precision)
 
 
 def argmax_alignment(attention: np.ndarray) -> set[tuple[int, int]]:

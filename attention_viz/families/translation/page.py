@@ -23,16 +23,16 @@ AXES = sequence.Axes("French word", "English word", "gold alignment")
 MAX_CHARS = 300
 FEEDS = {"free": "Free running", "teacher": "Teacher forcing"}
 
-PARAMS = [
-    url_state.text("sentence", EXAMPLES["negation"], MAX_CHARS),
-    url_state.choice("model", NAMES, "translation-attention"),
-    url_state.choice("decoding", ["greedy", "beam"], "greedy"),
-    url_state.integer("beam", 2, MAX_BEAM, 5),
-    url_state.flag("compare", False),
-    url_state.choice("model_b", NAMES, "translation-location"),
-    url_state.flag("gold", True),
-    url_state.choice("feed", list(FEEDS), "free"),
-    url_state.integer("step", 1, 64, 1),
+PARAMS = [  # bind=True: Streamlit keeps it in the URL; the others are url_state's (see there)
+    url_state.text("sentence", EXAMPLES["negation"], MAX_CHARS, bind=True),
+    url_state.choice("model", NAMES, "translation-attention"),  # shown with labels
+    url_state.choice("decoding", ["greedy", "beam"], "greedy", bind=True),
+    url_state.integer("beam", 2, MAX_BEAM, 5, bind=True),
+    url_state.flag("compare", False, bind=True),
+    url_state.choice("model_b", NAMES, "translation-location"),  # shown with labels
+    url_state.flag("gold", True, bind=True),
+    url_state.choice("feed", list(FEEDS), "free"),  # shown with labels
+    url_state.integer("step", 1, 64, 1),  # slider range: the output's length
 ]
 
 
@@ -67,16 +67,22 @@ def main() -> None:
             width="stretch",
         )
     with st.form("translate_form"):
-        st.text_input("English sentence", key="sentence", max_chars=MAX_CHARS)
+        st.text_input("English sentence", max_chars=MAX_CHARS, **url_state.bind(PARAMS, "sentence"))
         st.form_submit_button("Translate", type="primary")
     _vocabulary()
     s = st.session_state
     c = st.columns(3)
     with c[0]:
         sequence.model_picker(FAMILY)
-    c[1].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
-    c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
-    c[2].toggle("Compare two models", key="compare", help="Side-by-side heatmaps")
+    c[1].radio(
+        "Decoding", ["greedy", "beam"], horizontal=True, **url_state.bind(PARAMS, "decoding")
+    )
+    c[1].slider(
+        "Beam width", 2, MAX_BEAM, disabled=s.decoding != "beam", **url_state.bind(PARAMS, "beam")
+    )
+    c[2].toggle(
+        "Compare two models", help="Side-by-side heatmaps", **url_state.bind(PARAMS, "compare")
+    )
     with c[2]:
         sequence.model_picker(FAMILY, "model_b", "Second model", disabled=not s.compare)
     url_state.sync(PARAMS)
@@ -136,7 +142,11 @@ def result_view(name: str, text: str, beam: int) -> None:
     s = st.session_state
     free = _analyse(name, text, beam, False)
     c = st.columns(2)
-    c[0].toggle("Gold alignment overlay", key="gold", disabled=free.reference is None)
+    c[0].toggle(
+        "Gold alignment overlay",
+        disabled=free.reference is None,
+        **url_state.bind(PARAMS, "gold"),
+    )
     c[1].radio(
         "Decoder input",
         list(FEEDS),
@@ -219,9 +229,13 @@ def _step_through(a: Analysis) -> None:
 
 def _about(name: str) -> None:
     sequence.about(FAMILY, name, metrics_table)
+    metrics = model_or_message(name).training_record.get("metrics", {})
+    signatures = sorted({m["bleu_signature"] for m in metrics.values() if "bleu_signature" in m})
     st.caption(
         "heldout: noun–adjective pairs never seen in training; long: longer than any "
-        "training sentence. Phenomenon columns: exact match among sentences with it."
+        "training sentence. Phenomenon columns: exact match among sentences with it. "
+        "BLEU is corpus BLEU by sacrebleu over the models' own tokens, signature "
+        + ", ".join(f"`{s}`" for s in signatures)
     )
 
 

@@ -225,7 +225,8 @@ class Seq2Seq(nn.Module):
         if w.ndim == 2:
             return w, {"cross": AttentionMap(w, queries, keys)}
         full = np.moveaxis(w, 0, -2)  # (T_q, *A, T_k) -> (*A, T_q, T_k)
-        main = full.reshape(-1, *full.shape[-3:])[-1].mean(0) if full.ndim > 3 else full.mean(0)
+        last = full[(-1,) * (full.ndim - 3)]  # the last layer's heads: (heads, T_q, T_k)
+        main = last.mean(0)  # (T_q, T_k); also right for an empty output (T_q = 0)
         return main, {"cross": AttentionMap(full, queries, keys, self.leading_axes)}
 
 

@@ -29,7 +29,7 @@ from torch import nn
 
 from attention_viz.device import THREADS_ENV, configure_threads
 
-Batch = tuple[torch.Tensor, ...]  # the first tensor's first axis is the batch
+Batch = tuple[Any, ...]  # whatever loss_of takes
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,10 @@ class TrainConfig:
     seed: int = 0
 
 
-# A schedule: optimizer -> (scheduler, True to step after every batch / False every epoch).
-Schedule = Callable[[torch.optim.Optimizer], tuple[Any, bool]]
+# A schedule: optimizer -> (scheduler, when it steps): "batch" after every batch, "epoch"
+# after every epoch, "validation" after each validation, as scheduler.step(record) (e.g. a
+# rate that drops when the validation figure reaches a target).
+Schedule = Callable[[torch.optim.Optimizer], tuple[Any, str]]
 
 
 def fit(
@@ -64,40 +66,41 @@ def fit(
         loss_of: (model, batch) -> the mean loss over the batch.
         validate: model (in eval mode) -> figures for this epoch's record, e.g. val_accuracy.
         stop: record -> True to end after this epoch (e.g. a validation target reached).
-    Each record: epoch, loss (mean per example), train_seconds (cumulative: data and
+    Each record: epoch, loss (mean over the epoch's batches), train_seconds (cumulative: data and
     optimisation, not validation), wall_seconds (cumulative, everything), + validate's figures.
     """
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    scheduler, per_step = schedule(optimizer) if schedule else (None, False)
+    scheduler, when = schedule(optimizer) if schedule else (None, "")
     history: list[dict[str, Any]] = []
     train_seconds, wall_start = 0.0, time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         start = time.perf_counter()
         model.train()
-        total, count = 0.0, 0
+        losses = []
         for batch in batches(epoch):
             loss = loss_of(model, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
-            if scheduler is not None and per_step:
+            if when == "batch":
                 scheduler.step()
-            n = len(batch[0])
-            total, count = total + loss.item() * n, count + n
-        if scheduler is not None and not per_step:
+            losses.append(loss.item())
+        if when == "epoch":
             scheduler.step()
         train_seconds += time.perf_counter() - start
         model.eval()
         figures = validate(model)
         record = {
             "epoch": epoch,
-            "loss": round(total / max(count, 1), 5),
+            "loss": round(sum(losses) / max(len(losses), 1), 5),
             "train_seconds": round(train_seconds, 2),
             "wall_seconds": round(time.perf_counter() - wall_start, 2),
             **figures,
         }
         history.append(record)
+        if when == "validation":
+            scheduler.step(record)
         shown = ", ".join(f"{k} {v:.4f}" for k, v in figures.items() if isinstance(v, float))
         log(
             f"epoch {epoch}/{config.epochs}: loss {record['loss']:.4f}, {shown} "

@@ -102,8 +102,8 @@ def test_parsing_and_cli_input():
 def test_a_tiny_model_learns_to_copy_length_two():
     config = replace(SMALL, width=3, max_length=2, slots=6, controller_size=32)
     schedule = TrainConfig(
-        batch=32,
-        lr=3e-3,
+        batch_size=32,
+        learning_rate=3e-3,
         start_length=2,
         eval_every=100,
         val_per_length=64,

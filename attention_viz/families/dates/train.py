@@ -74,7 +74,7 @@ def train_model(
         # A late spike at full rate can cost the last 0.1%: decay it (cosine, floor 2%).
         return torch.optim.lr_scheduler.LambdaLR(
             optimizer, lambda k: 0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
-        ), True
+        ), "batch"
 
     def batches(epoch: int):
         examples = data.generate(train_config.examples_per_epoch, "train", seed * 1000 + epoch)

@@ -21,6 +21,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from attention_viz import training
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.families.memory.data import copy_batch
 from attention_viz.families.memory.model import NTM, NTMConfig, count_parameters
@@ -29,10 +30,13 @@ VALIDATION_SEED = 10_000  # validation data; tests and evaluate use other seeds
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    batch: int = 64  # sequences per step (all of one length)
-    lr: float = 3e-3  # Adam
-    clip: float = 10.0  # gradient norm clipping
+class TrainConfig(training.TrainConfig):
+    """Step-based: each "epoch" of attention_viz.training.fit is eval_every fresh batches."""
+
+    epochs: int = 200  # max_steps / eval_every, rounded up (set by __post_init__)
+    batch_size: int = 64  # sequences per step (all of one length)
+    learning_rate: float = 3e-3  # Adam
+    grad_clip: float = 10.0  # gradient norm clipping
     # Curriculum: the longest length at the start. Off by default (= max_length): with short
     # sequences only, the LSTM learns to hold them itself and is slow to start using memory.
     start_length: int = 10
@@ -45,6 +49,9 @@ class TrainConfig:
     val_per_length: int = 64  # validation sequences per length
     max_steps: int = 20_000
     max_seconds: float = 14 * 60.0  # of this process's CPU time (the machine is shared)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "epochs", -(-self.max_steps // self.eval_every))
 
 
 QUICK = TrainConfig(max_steps=300, eval_every=100, val_per_length=8, max_seconds=120.0)
@@ -63,83 +70,89 @@ def validation_errors(model: NTM, max_length: int, per_length: int, seed: int) -
     return rates
 
 
+class HalveOnHit:
+    """Multiply the learning rate by `factor` after each validation that hits the target."""
+
+    def __init__(self, optimizer: torch.optim.Optimizer, factor: float):
+        self.optimizer, self.factor = optimizer, factor
+
+    def step(self, record: dict) -> None:
+        if record["hit"]:
+            for group in self.optimizer.param_groups:
+                group["lr"] *= self.factor
+
+
 def fit(
     config: NTMConfig, train: TrainConfig, seed: int = 0, log=print
 ) -> tuple[NTM, list[dict], dict]:
-    """Train an NTM; returns (model, history, summary). Uses one torch thread, restored after."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    """Train an NTM with attention_viz.training.fit; returns (model, history, summary)."""
+    with training.training_threads():
         return _fit(config, train, seed, log)
-    finally:
-        torch.set_num_threads(threads)
 
 
 def _fit(config: NTMConfig, train: TrainConfig, seed: int, log) -> tuple[NTM, list[dict], dict]:
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = NTM(config)
-    optimizer = torch.optim.Adam(model.parameters(), lr=train.lr)
-    history: list[dict] = []
-    longest, good, losses = min(train.start_length, config.max_length), 0, []
-    start, cpu_start = time.perf_counter(), time.process_time()
-    met = False
-    for step in range(1, train.max_steps + 1):
-        length = int(torch.randint(1, longest + 1, (1,), generator=generator))
-        inputs, targets = copy_batch(train.batch, length, config.width, generator)
-        logits, _ = model(inputs)  # (T, B, W)
-        loss = F.binary_cross_entropy_with_logits(logits[length + 1 :], targets)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), train.clip)
-        optimizer.step()
-        losses.append(loss.item())
-        if step % train.eval_every and step != train.max_steps:
-            continue
-        rates = validation_errors(model, config.max_length, train.val_per_length, VALIDATION_SEED)
+    state = {"longest": min(train.start_length, config.max_length), "good": 0, "met": False}
+    cpu_start = time.process_time()
+
+    def batches(epoch: int):
+        last = min(epoch * train.eval_every, train.max_steps)
+        for _ in range((epoch - 1) * train.eval_every + 1, last + 1):
+            length = int(torch.randint(1, state["longest"] + 1, (1,), generator=generator))
+            inputs, targets = copy_batch(train.batch_size, length, config.width, generator)
+            yield inputs, targets, length
+
+    def loss_of(m: NTM, batch) -> torch.Tensor:
+        inputs, targets, length = batch
+        logits, _ = m(inputs)  # (T, B, W)
+        return F.binary_cross_entropy_with_logits(logits[length + 1 :], targets)
+
+    def validate(m: NTM) -> dict:
+        longest = state["longest"]
+        rates = validation_errors(m, config.max_length, train.val_per_length, VALIDATION_SEED)
         in_play = sum(rates[n] for n in range(1, longest + 1)) / longest
         overall = sum(rates.values()) / len(rates)
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        history.append(
-            {
-                "step": step,
-                "loss": sum(losses) / len(losses),
-                "longest": longest,
-                "val_error": overall,  # bit error rate, lengths 1..max_length
-                "val_bit_error_in_play": in_play,
-                "train_seconds": round(seconds, 1),
-                "cpu_seconds": round(cpu, 1),
-                "lr": optimizer.param_groups[0]["lr"],
-            }
-        )
-        losses = []
-        log(
-            f"step {step:5d}  loss {history[-1]['loss']:.4f}  longest {longest:2d}  "
-            f"val bit error {overall:.5f} (lengths 1-{longest}: {in_play:.5f})  "
-            f"{seconds:.0f}s wall, {cpu:.0f}s CPU"
-        )
         if longest < config.max_length and in_play < train.promote_error:
-            longest = min(longest + train.length_step, config.max_length)
-        hit = longest == config.max_length and overall <= train.target_error
-        good = good + 1 if hit else 0
-        if hit:
-            for group in optimizer.param_groups:
-                group["lr"] *= train.decay_on_hit
-        if good >= train.patience:
-            met = True
-            break
-        if cpu > train.max_seconds:
+            state["longest"] = min(longest + train.length_step, config.max_length)
+        hit = state["longest"] == config.max_length and overall <= train.target_error
+        state["good"] = state["good"] + 1 if hit else 0
+        return {
+            "longest": longest,
+            "val_error": overall,  # bit error rate, lengths 1..max_length
+            "val_bit_error_in_play": in_play,
+            "cpu_seconds": round(time.process_time() - cpu_start, 1),
+            "lr": adam["optimizer"].param_groups[0]["lr"],  # before this validation's halving
+            "hit": hit,
+        }
+
+    adam: dict = {}
+
+    def schedule(optimizer):
+        adam["optimizer"] = optimizer
+        return HalveOnHit(optimizer, train.decay_on_hit), "validation"
+
+    def stop(record: dict) -> bool:
+        if state["good"] >= train.patience:
+            state["met"] = True
+            return True
+        if record["cpu_seconds"] > train.max_seconds:
             log(f"stopped at the time limit ({train.max_seconds:.0f}s CPU) before the target")
-            break
-    model.eval()
+            return True
+        return False
+
+    history = training.fit(model, train, batches, loss_of, validate, schedule, log, stop)
+    for record in history:  # an epoch here is eval_every steps
+        record["step"] = min(record["epoch"] * train.eval_every, train.max_steps)
     summary = {
         "steps": history[-1]["step"],
         "seconds": history[-1]["train_seconds"],
         "cpu_seconds": history[-1]["cpu_seconds"],
-        "target_met": met,
+        "target_met": state["met"],
         "parameters": count_parameters(model),
     }
-    return model, history, summary
+    return model.eval(), history, summary
 
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:

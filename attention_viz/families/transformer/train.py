@@ -131,7 +131,7 @@ def train_model(
                 min(1.0, (k + 1) / warm)
                 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(k / total, 1.0))))
             ),
-        ), True
+        ), "batch"
 
     def batches(epoch: int):
         steps = range((epoch - 1) * every + 1, min(epoch * every, total) + 1)

@@ -67,7 +67,7 @@ def train_translator(
         decay = torch.optim.lr_scheduler.MultiplicativeLR(
             optimizer, lambda e: cfg.lr_decay if e - 1 >= half else 1.0
         )
-        return decay, False
+        return decay, "epoch"
 
     return fit(model, cfg, batches, _loss, lambda m: validate(m, valid), schedule, log)
 

@@ -16,6 +16,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "attention_viz.families.kernel",
     "attention_viz.families.dates",
     "attention_viz.families.translation",
+    "attention_viz.families.captioning",
 )
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from attention_viz import bench
 from attention_viz.checkpoint import WeightsError, load_checkpoint
 from attention_viz.device import configure_threads, pick_device
-from attention_viz.families import family_of
+from attention_viz.families import families, family_of
 from attention_viz.family import resolve
 from attention_viz.registry import (
     entry,
@@ -27,6 +27,7 @@ from attention_viz.registry import (
 )
 
 SHADES = " .:-=+*#%@"  # text heatmap, light to heavy
+BENCH_ALIASES = {"images": "captioning"}  # the captioning issue's name for its bench
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("predict", help="run a model on one input; print output and attention")
     c.add_argument("name")
-    c.add_argument("text")
+    c.add_argument("text", nargs="?", help="the input (captioners: an image file)")
     c.add_argument("--beam", type=int, default=1, help="beam width (translation models)")
+    c.add_argument("--scene", type=int, default=None, help="captioners: generated scene SEED")
     c.set_defaults(run=_predict)
 
     c = sub.add_parser("train", help="rebuild a model's weights in pretrained/ (fixed seeds)")
@@ -66,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_evaluate)
 
     targets = sorted(m.name for m in pkgutil.iter_modules(bench.__path__))
+    targets += sorted(f.key for f in families() if f.bench) + sorted(BENCH_ALIASES)
     c = sub.add_parser("bench", help="time the computations behind a page")
     c.add_argument("target", choices=targets)
     c.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -88,9 +91,18 @@ def _list(args) -> int:
 
 
 def _predict(args) -> int:
+    if args.scene is not None:
+        args.text = f"scene:{args.scene}"
+    if args.text is None:
+        raise ValueError("give the input (or --scene SEED for a captioner)")
+    fam = family_of(args.name)
     model = load_model(args.name)
     options = {"beam": args.beam} if args.beam != 1 else {}
-    p = model.predict(args.text, **options)
+    given = resolve(fam.read_input)(args.text) if fam.read_input else args.text
+    p = model.predict(given, **options)
+    if fam.describe:
+        print(resolve(fam.describe)(p))
+        return 0
     print(p.text)
     for key, value in p.extra.items():
         if isinstance(value, (str, int, float, bool)):
@@ -131,5 +143,7 @@ def _evaluate(args) -> int:
 
 
 def _bench(args) -> int:
-    resolve(f"attention_viz.bench.{args.target}:run")(quick=args.quick)
+    target = BENCH_ALIASES.get(args.target, args.target)
+    keyed = {f.key: f.bench for f in families() if f.bench}
+    resolve(keyed.get(target, f"attention_viz.bench.{target}:run"))(quick=args.quick)
     return 0

@@ -95,6 +95,7 @@ def format_rows(named: dict[str, dict]) -> list[str]:
 
 def evaluate(model, file: str | None) -> int:
     """Registry entry: the figures on fresh test scenes, beside the other captioner's."""
+    from attention_viz.checkpoint import WeightsError
     from attention_viz.registry import list_models, load_model
 
     if file is not None:
@@ -105,7 +106,7 @@ def evaluate(model, file: str | None) -> int:
         if other != name:
             try:
                 named[other] = test_report(load_model(other))
-            except Exception as e:  # a missing baseline must not hide this model's figures
+            except WeightsError as e:  # a missing baseline must not hide this model's figures
                 print(f"({other}: not scored: {e})")
     print(f"fresh test scenes (layouts held out from training, seed {scenes.TEST_SEED}), greedy:")
     print("\n".join(format_rows(named)))

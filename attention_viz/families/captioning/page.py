@@ -108,9 +108,9 @@ def _upload() -> bytes | None:
         return None
     data = file.getvalue()
     try:
-        decode(data, md_escape(file.name))
+        decode(data, file.name)
     except ValueError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return None
     st.warning(OUTSIDE_NOTE, icon="⚠️")
     return data

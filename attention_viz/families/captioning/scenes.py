@@ -1,5 +1,8 @@
 """Generated scenes: one to three coloured shapes on a lightly textured background.
 
+A scene holds at most one circle, one square and one triangle, each in one of six colours
+and two sizes, at positions where they neither overlap nor sit too diagonally to name.
+
 Everything is deterministic: a scene is a list of shapes (kind, colour, size, centre) and a
 seed for the background texture; `render` draws it with Pillow (4x supersampled, so edges
 are anti-aliased) and returns each shape's gold mask beside the pixels.
@@ -128,13 +131,13 @@ def coverage(shape: Shape, left: int, top: int) -> np.ndarray:
 
 
 def canonical(shapes: tuple[Shape, ...] | list[Shape]) -> tuple[Shape, ...]:
-    """The order captions mention shapes in: by kind (circle, square, triangle), then colour.
+    """The order captions mention shapes in: circle, then square, then triangle.
 
-    It depends on what the shapes are, never on where they are, so the word order and the
-    layout disagree and the decoder has to look for each shape.
+    A scene has at most one shape of each kind, so this is a strict order. It depends on
+    what the shapes are, never on where they are, so the word order and the layout
+    disagree and the decoder has to look for each shape.
     """
-    colours = list(COLOURS)
-    return tuple(sorted(shapes, key=lambda s: (SHAPES.index(s.kind), colours.index(s.colour))))
+    return tuple(sorted(shapes, key=lambda s: SHAPES.index(s.kind)))
 
 
 def relation(a: Shape, b: Shape) -> str | None:
@@ -162,11 +165,9 @@ def problems(shapes: tuple[Shape, ...] | list[Shape]) -> list[str]:
         for j in range(i + 1, len(shapes)):
             if _overlap(a, shapes[j]):
                 out.append(f"shapes {i + 1} and {j + 1} overlap (or are closer than {GAP} px)")
-    kinds = [(s.kind, s.colour) for s in shapes]
-    if len(set(kinds)) < len(kinds):
-        out.append(
-            "two shapes have the same colour and kind: the caption could not tell them apart"
-        )
+    kinds = [s.kind for s in shapes]
+    for kind in sorted({k for k in kinds if kinds.count(k) > 1}):
+        out.append(f"there are {kinds.count(kind)} {kind}s: a scene has at most one of each kind")
     ordered = canonical(shapes)
     for a, b in itertools.pairwise(ordered):
         if relation(a, b) is None:
@@ -195,16 +196,18 @@ def sample_scene(rng: np.random.Generator, split: str | None = None, n_shapes: i
     """One random valid scene (of `split`, and with n_shapes shapes, when given)."""
     while True:
         n = n_shapes or int(rng.choice([1, 2, 3], p=SHAPE_COUNT_P))
-        combos = [(k, c) for k in SHAPES for c in COLOURS]
-        picked = rng.choice(len(combos), size=n, replace=False)
+        kinds = rng.choice(SHAPES, size=n, replace=False)
+        colours = rng.choice(list(COLOURS), size=n)
         sizes = rng.choice(list(SIZES), size=n)
         shapes: list[Shape] = []
-        for (kind, colour), size in zip((combos[i] for i in picked), sizes, strict=True):
-            half = SIZES[str(size)] // 2
+        for kind, colour, size in zip(
+            kinds.tolist(), colours.tolist(), sizes.tolist(), strict=True
+        ):
+            half = SIZES[size] // 2
             lo, hi = MARGIN + half, IMAGE_SIZE - MARGIN - half
             for _ in range(100):
                 x, y = (int(v) for v in rng.integers(lo, hi + 1, size=2))
-                candidate = Shape(kind, colour, str(size), x, y)
+                candidate = Shape(kind, colour, size, x, y)
                 if not any(_overlap(candidate, s) for s in shapes):
                     shapes.append(candidate)
                     break

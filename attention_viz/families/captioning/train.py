@@ -30,7 +30,7 @@ ATTENTION_OF = {"caption-attention": True, "caption-baseline": False}
 class TrainConfig:
     scenes: int = 12_000  # training scenes, generated once
     batch_size: int = 64
-    learning_rate: float = 2e-3  # Adam
+    learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 5% of it by max_steps
     grad_clip: float = 5.0
     max_steps: int = 4_000
     eval_every: int = 250  # steps between validation checks
@@ -68,6 +68,10 @@ def train_model(
     torch.manual_seed(seed)
     model = Captioner(model_config)
     optimizer = torch.optim.Adam(model.parameters(), lr=train_config.learning_rate)
+    steps = train_config.max_steps
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda k: 0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
+    )
     order = np.random.default_rng(seed)
     history: list[dict] = []
     losses, penalties, train_seconds, cpu_start = [], [], 0.0, time.process_time()
@@ -89,6 +93,7 @@ def train_model(
         (ce + reg).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
         optimizer.step()
+        schedule.step()
         losses.append(ce.item())
         penalties.append(reg.item())
         train_seconds += time.perf_counter() - tick

@@ -46,7 +46,7 @@ def test_random_scene_caption_panels_and_baseline():
 def test_builder_scene_from_the_url_and_its_caption():
     at = page(source="builder", count="2", x1="16", y1="40", x2="44", y2="40")
     assert_clean(at)
-    assert "a small red circle and a big blue square right of it" in text_of(at)
+    assert "a small red circle left of a big blue square" in text_of(at)
 
 
 def test_builder_refuses_overlapping_shapes_with_a_reason():

@@ -85,7 +85,7 @@ def test_captions_agree_with_positions_measured_from_the_masks(sample):
             assert phrase == s.shapes[obj].words()
             assert all(objects[t] == obj for t in range(start, start + 3))
         rels = [w for w in words if w in ("above", "below", "left", "right")]
-        for rel, a, b in zip(rels, mentioned[1:], mentioned[:-1], strict=True):  # a, placed by b
+        for rel, a, b in zip(rels, mentioned[:-1], mentioned[1:], strict=True):
             dy, dx = centre[b] - centre[a]
             relations_seen.add(rel)
             if rel in ("left", "right"):
@@ -121,15 +121,15 @@ def test_invalid_scenes_are_refused_with_reasons():
 
 
 def test_grammar_and_vocabulary():
-    assert len(captions.VOCAB) == 22
-    ok = "a small red circle and a big blue square left of it and a small green triangle above it"
+    assert len(captions.VOCAB) == 20
+    ok = "a small red circle left of a big blue square above a small green triangle"
     assert captions.is_grammatical(ok.split())
     for bad in (
         "a small red",
         "a red small circle",
         "a small red circle near a big blue square",
-        "a small red circle and a big blue square left of",
-        "a small red circle left of a big blue square",
+        "a small red circle left of a big blue square above",
+        "a small red circle and a big blue square",
         "",
     ):
         assert not captions.is_grammatical(bad.split())
@@ -149,8 +149,8 @@ def test_pointing_scores_the_argmax_against_the_dilated_shape():
     attention[:, 1, 1] = 1.0  # every word looks at the circle
     hits = pointing(attention, words, s, masks)
     assert hits == {"size": [True, False], "colour": [True, False], "shape": [True, False]}
-    wrong = "a small red circle and a small green square right of it".split()  # noqa: SIM905
-    assert word_objects(wrong, s)[6:9] == [1, 1, 1]  # two of three words still match
+    wrong = "a small red circle left of a small green square".split()  # noqa: SIM905
+    assert word_objects(wrong, s)[7:10] == [1, 1, 1]  # two of three words still match
 
 
 def test_inputs_accept_arrays_and_pil_and_refuse_bad_files(tmp_path):

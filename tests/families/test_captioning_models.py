@@ -45,6 +45,7 @@ def test_baseline_has_no_attention_and_batches_match_singles(models, images):
     base = models[False]
     p = base.predict(images[0])
     assert p.attention is None and p.maps == {}
+    assert base.predict(images[0], beam=3).attention is None  # beam search shares one image
     for model in models.values():
         batch = model.predict_batch(images)
         for image, q in zip(images, batch, strict=True):

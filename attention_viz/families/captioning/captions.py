@@ -1,19 +1,14 @@
 """The caption grammar over generated scenes, its vocabulary, and each word's gold shape.
 
-    caption  = phrase ("and" phrase relation "it")*    shapes in scenes.canonical order
-    phrase   = "a" size colour kind                    "a small red circle"
-    relation = "above" | "below" | "left of" | "right of"   (the shape just named,
-                                                             relative to the one before)
+    caption  = phrase (relation phrase)*      shapes in scenes.canonical order
+    phrase   = "a" size colour kind           "a small red circle"
+    relation = "above" | "below" | "left of" | "right of"   (the shape before it, relative
+                                                             to the shape after it)
 
-e.g. "a small red circle and a big blue square below it and a small green triangle left of
-it": the square is below the circle, and the triangle is left of the square. Size, colour
-and kind words are the content words; each carries its gold region, the mask of the shape
-it describes.
-
-The relation comes after the shape it places, not before: the decoder writes it while it
-still looks at that shape and remembers where the one before was. (Put first, as in "a
-red circle above a blue square", the relation rewards looking ahead at the next shape
-while the words of the current one are written, and the attention for them drifts.)
+e.g. "a small red circle above a big blue square left of a small green triangle": the
+circle is above the square, and the square is left of the triangle. Size, colour and kind
+words are the content words; each carries its gold region, the mask of the shape it
+describes.
 """
 
 from __future__ import annotations
@@ -30,9 +25,9 @@ from attention_viz.families.captioning.scenes import (
 SPECIALS = ("<pad>", "<bos>", "<eos>")
 PAD, BOS, EOS = 0, 1, 2
 RELATIONS = ("above", "below", "left of", "right of")
-WORDS = ("a", *SIZES, *COLOURS, *SHAPES, "above", "below", "left", "right", "of", "and", "it")
+WORDS = ("a", *SIZES, *COLOURS, *SHAPES, "above", "below", "left", "right", "of")
 VOCAB = (*SPECIALS, *WORDS)
-MAX_WORDS = 4 * 3 + 2 * 4  # three phrases, and twice "and" ... "left of it"
+MAX_WORDS = 4 * 3 + 2 * 2  # three phrases and two two-word relations
 KIND_OF = {
     **dict.fromkeys(SIZES, "size"),
     **dict.fromkeys(COLOURS, "colour"),
@@ -58,17 +53,13 @@ def caption_with_objects(scene: Scene) -> tuple[list[str], list[int | None]]:
     objects: list[int | None] = []
     for k, shape in enumerate(ordered):
         if k > 0:
-            words.append("and")
-            objects.append(None)
-        words.extend(["a", *shape.words()])
-        objects.extend([None, *[index[id(shape)]] * 3])
-        if k > 0:
-            rel = relation(shape, ordered[k - 1])
+            rel = relation(ordered[k - 1], shape)
             if rel is None:
                 raise ValueError("two shapes are too diagonal for a caption")
-            tail = [*rel.split(), "it"]
-            words.extend(tail)
-            objects.extend([None] * len(tail))
+            words.extend(rel.split())
+            objects.extend([None] * len(rel.split()))
+        words.extend(["a", *shape.words()])
+        objects.extend([None, *[index[id(shape)]] * 3])
     return words, objects
 
 
@@ -88,23 +79,18 @@ def is_grammatical(words: list[str]) -> bool:
     """Whether words follow the grammar (not whether they describe any scene)."""
     t, n_phrases = 0, 0
     while True:
-        if n_phrases > 0:
-            if t >= len(words) or words[t] != "and":
-                return False
-            t += 1
         if t + 4 > len(words) or words[t] != "a":
             return False
         size, colour, kind = words[t + 1 : t + 4]
         if size not in SIZES or colour not in COLOURS or kind not in SHAPES:
             return False
         t, n_phrases = t + 4, n_phrases + 1
-        if n_phrases > 1:
-            rel = next((r for r in RELATIONS if words[t : t + len(r.split())] == r.split()), None)
-            if rel is None or words[t + len(rel.split()) : t + len(rel.split()) + 1] != ["it"]:
-                return False
-            t += len(rel.split()) + 1
         if t == len(words):
             return n_phrases <= 3
+        rel = next((r for r in RELATIONS if words[t : t + len(r.split())] == r.split()), None)
+        if rel is None:
+            return False
+        t += len(rel.split())
 
 
 def encode(words: list[str]) -> list[int]:

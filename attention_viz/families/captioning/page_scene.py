@@ -12,8 +12,8 @@ from attention_viz.ui import url_state
 
 SEED_MAX = 2**31 - 1
 COUNTS = {0: "any", 1: "1", 2: "2", 3: "3"}
-# The builder's starting scene: a small red circle, a big blue square right of it, and a
-# small green triangle above the square.
+# The builder's starting scene: a small red circle left of a big blue square, which is
+# below a small green triangle.
 DEFAULTS = (
     ("circle", "red", "small", 16, 40),
     ("square", "blue", "big", 44, 40),

@@ -28,11 +28,11 @@ ATTENTION_OF = {"caption-attention": True, "caption-baseline": False}
 
 @dataclass
 class TrainConfig:
-    scenes: int = 12_000  # training scenes, generated once
+    scenes: int = 8_000  # training scenes, generated once
     batch_size: int = 64
     learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 5% of it by max_steps
     grad_clip: float = 5.0
-    max_steps: int = 4_000
+    max_steps: int = 2_000  # also the cosine schedule's length
     eval_every: int = 250  # steps between validation checks
     val_scenes: int = 300
     target_exact: float = 0.985  # stop when validation exact match reaches this ...

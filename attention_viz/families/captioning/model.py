@@ -48,6 +48,7 @@ class CaptionConfig:
     score_hidden: int = 64  # A: additive-score hidden size
     vocab_size: int = len(captions.VOCAB)
     max_words: int = captions.MAX_WORDS + 2  # free running stops here without <eos>
+    memory_dropout: float = 0.0  # training only; see decoders.AttentionDecoder
     penalty: float = 0.005  # lambda of the doubly stochastic regulariser (training only)
 
     @property
@@ -96,7 +97,7 @@ class Captioner(Seq2Seq):
         self.encoder = Encoder(config)
         sizes = (config.vocab_size, config.feature_size, config.embed_size, config.hidden_size)
         self.decoder = (
-            AttentionDecoder(*sizes, config.score_hidden)
+            AttentionDecoder(*sizes, config.score_hidden, config.memory_dropout)
             if config.attention
             else MeanDecoder(*sizes)
         )

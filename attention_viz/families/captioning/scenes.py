@@ -8,10 +8,10 @@ seed for the background texture; `render` draws it with Pillow (4x supersampled,
 are anti-aliased) and returns each shape's gold mask beside the pixels.
 
 Split (stated here, used by training and evaluation): a scene's *layout* is the set of
-coarse 4x4 cells (16 px each) that hold its shapes' centres. A fixed hash of the layout puts
-10% of layouts in "test", 10% in "val" and the rest in "train", so test scenes place their
-shapes in arrangements that training never showed. Test figures come from seeds training
-never uses (TEST_SEED and up).
+coarse 4x4 cells (16 px each; 8x8 cells for one-shape scenes) that hold its shapes'
+centres. A fixed hash of the layout puts 10% of layouts in "test", 10% in "val" and the
+rest in "train", so test scenes place their shapes in arrangements training never showed.
+Test figures come from seeds training never uses (TEST_SEED and up).
 
 Shape symbols: N scenes, S shapes in a scene, P image side in pixels (64), G grid side (8).
 """
@@ -185,8 +185,12 @@ def _overlap(a: Shape, b: Shape) -> bool:
 
 
 def layout_split(shapes: tuple[Shape, ...] | list[Shape]) -> str:
-    """'train', 'val' or 'test' from the coarse cells of the shapes' centres (see above)."""
-    cell = IMAGE_SIZE // COARSE
+    """'train', 'val' or 'test' from the coarse cells of the shapes' centres (see above).
+
+    One-shape scenes use cells half as wide (8 x 8 of them): 16 layouts are too few for a
+    tenth of them to land in "test".
+    """
+    cell = IMAGE_SIZE // (COARSE if len(shapes) > 1 else 2 * COARSE)
     layout = sorted((s.y // cell, s.x // cell) for s in shapes)
     bucket = zlib.crc32(repr(layout).encode()) % 10
     return "test" if bucket == 0 else "val" if bucket == 1 else "train"

@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("predict", help="run a model on one input; print output and attention")
     c.add_argument("name")
-    c.add_argument("text")
+    c.add_argument("text", nargs="?", help="the input (captioners: an image file)")
     c.add_argument("--beam", type=int, default=1, help="beam width (translation models)")
+    c.add_argument("--scene", type=int, default=None, help="captioners: generated scene SEED")
     c.set_defaults(run=_predict)
 
     c = sub.add_parser("train", help="rebuild a model's weights in pretrained/ (fixed seeds)")
@@ -87,6 +88,10 @@ def _list(args) -> int:
 
 
 def _predict(args) -> int:
+    if args.scene is not None:
+        args.text = f"scene:{args.scene}"
+    if args.text is None:
+        raise ValueError("give the input (or --scene SEED for a captioner)")
     fam = family_of(args.name)
     model = load_model(args.name)
     options = {"beam": args.beam} if args.beam != 1 else {}

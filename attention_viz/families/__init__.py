@@ -19,6 +19,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "attention_viz.families.selfattention",
     "attention_viz.families.memory",
     "attention_viz.families.transformer",
+    "attention_viz.families.captioning",
 )
 
 

@@ -1,0 +1,165 @@
+"""Training the captioners: `python -m attention_viz train caption-attention`.
+
+The training scenes are generated once (numpy arrays, so the loop never redraws), then
+teacher forcing with Adam on cross-entropy plus, for the attention model, the paper's doubly
+stochastic regulariser. Every `eval_every` steps the model captions the validation scenes
+(greedy); training stops once validation meets the target (or after max_steps). One torch
+thread and fixed seeds: the same command writes the same weights on the same machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from attention_viz.checkpoint import save_checkpoint
+from attention_viz.families.captioning import captions, scenes
+from attention_viz.families.captioning.decoders import loss_terms
+from attention_viz.families.captioning.evaluate import rendered, report, test_report
+from attention_viz.families.captioning.model import CaptionConfig, Captioner, count_parameters
+
+ATTENTION_OF = {"caption-attention": True, "caption-baseline": False}
+
+
+@dataclass
+class TrainConfig:
+    scenes: int = 8_000  # training scenes, generated once
+    batch_size: int = 64
+    learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 5% of it by max_steps
+    grad_clip: float = 5.0
+    max_steps: int = 2_000  # also the cosine schedule's length
+    eval_every: int = 250  # steps between validation checks
+    val_scenes: int = 300
+    target_exact: float = 0.985  # stop when validation exact match reaches this ...
+    target_pointing: float = 0.95  # ... and (with attention) pointing accuracy this
+
+
+QUICK = TrainConfig(scenes=600, max_steps=60, eval_every=30, val_scenes=40)
+
+
+def tensors(scene_list: list[scenes.Scene]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(images (N, P, P, 3) uint8, captions (N, 2 + MAX_WORDS) ids: <bos> words <eos> <pad>...)."""
+    images, _ = rendered(scene_list)
+    ids = np.zeros((len(scene_list), captions.MAX_WORDS + 2), dtype=np.int64)
+    for i, s in enumerate(scene_list):
+        row = [captions.BOS, *captions.encode(captions.caption(s)), captions.EOS]
+        ids[i, : len(row)] = row
+    return torch.from_numpy(np.stack(images)), torch.from_numpy(ids)
+
+
+def train_model(
+    model_config: CaptionConfig,
+    train_config: TrainConfig,
+    seed: int = 0,
+    log: Callable[[str], None] = print,
+) -> tuple[Captioner, list[dict], float]:
+    """Train a fresh model; returns it (eval mode), one record per check, and the seconds
+    spent generating the training scenes."""
+    start = time.perf_counter()
+    images, ids = tensors(scenes.generate(train_config.scenes, "train", scenes.TRAIN_SEED + seed))
+    val = scenes.generate(train_config.val_scenes, "val", scenes.VAL_SEED)
+    data_seconds = time.perf_counter() - start
+    log(f"{len(images):,} training scenes generated in {data_seconds:.1f} s")
+    torch.manual_seed(seed)
+    model = Captioner(model_config)
+    optimizer = torch.optim.Adam(model.parameters(), lr=train_config.learning_rate)
+    steps = train_config.max_steps
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda k: 0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
+    )
+    order = np.random.default_rng(seed)
+    history: list[dict] = []
+    losses, penalties, train_seconds, cpu_start = [], [], 0.0, time.process_time()
+    perm, cursor = order.permutation(len(images)), 0
+    for step in range(1, train_config.max_steps + 1):
+        tick = time.perf_counter()
+        model.train()
+        if cursor + train_config.batch_size > len(perm):
+            perm, cursor = order.permutation(len(images)), 0
+        batch = torch.from_numpy(perm[cursor : cursor + train_config.batch_size])
+        cursor += train_config.batch_size
+        pixels = images[batch].permute(0, 3, 1, 2).float() / 255.0  # (B, 3, P, P)
+        caption = ids[batch]
+        T = int((caption != 0).sum(1).max())  # drop the all-padding tail of the batch
+        lens = torch.full((len(batch),), 1)
+        logits, weights = model(pixels, lens, caption[:, : T - 1])  # (B, T-1, V)
+        ce, reg = loss_terms(logits, caption[:, 1:T], weights, model_config.penalty)
+        optimizer.zero_grad(set_to_none=True)
+        (ce + reg).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
+        optimizer.step()
+        schedule.step()
+        losses.append(ce.item())
+        penalties.append(reg.item())
+        train_seconds += time.perf_counter() - tick
+        if step % train_config.eval_every == 0 or step == train_config.max_steps:
+            model.eval()
+            r = report(model, val)
+            record = {
+                "step": step,
+                "loss": round(float(np.mean(losses)), 5),
+                "penalty": round(float(np.mean(penalties)), 5),
+                "val_exact_match": r["exact_match"],
+                "val_bleu": r["bleu"],
+                "val_pointing": r["pointing"],
+                "train_seconds": round(train_seconds + data_seconds, 2),
+                "cpu_seconds": round(time.process_time() - cpu_start, 2),  # since data was made
+            }
+            history.append(record)
+            losses, penalties = [], []
+            log(
+                f"step {step:5d}  loss {record['loss']:.4f}  val exact {r['exact_match']:.2%}  "
+                f"BLEU {r['bleu']:.1f}  pointing "
+                + ("-" if r["pointing"] is None else f"{r['pointing']:.2%}")
+                + f"  ({record['train_seconds']:.0f} s, {record['cpu_seconds']:.0f} s CPU)"
+            )
+            pointed = r["pointing"] is None or r["pointing"] >= train_config.target_pointing
+            if r["exact_match"] >= train_config.target_exact and pointed:
+                break
+    return model.eval(), history, data_seconds
+
+
+def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
+    """Registry entry: train model `name` on one thread and write `stem`.safetensors/.json."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        model_config = CaptionConfig(attention=ATTENTION_OF[name])
+        train_config = QUICK if quick else TrainConfig()
+        print(f"training {name} ({'quick' if quick else 'full'} run, seed {seed}, 1 thread)")
+        wall, cpu = time.perf_counter(), time.process_time()
+        model, history, data_seconds = train_model(model_config, train_config, seed)
+        seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"trained in {seconds:.0f} s wall clock, {cpu_seconds:.0f} s of CPU time")
+        metrics = test_report(model, n=100 if quick else 1_000)
+        print(
+            f"fresh test scenes: exact {metrics['exact_match']:.2%}  BLEU {metrics['bleu']:.1f}"
+            + ("" if metrics["pointing"] is None else f"  pointing {metrics['pointing']:.2%}")
+        )
+    finally:
+        torch.set_num_threads(threads)
+    meta = {
+        "name": name,
+        "vocab": {"target": list(captions.VOCAB)},
+        "training": {
+            **asdict(train_config),
+            "seed": seed,
+            "quick": quick,
+            "seconds": round(seconds, 1),
+            # On one thread CPU time is the wall time the run takes on a machine it has to
+            # itself; wall time grows when other processes share the cores.
+            "cpu_seconds": round(cpu_seconds, 1),
+            "data_seconds": round(data_seconds, 1),
+            "threads": 1,
+            "torch": torch.__version__,
+        },
+        "history": history,
+        "metrics": {**metrics, "parameters": count_parameters(model)},
+    }
+    save_checkpoint(stem, model_config, model.state_dict(), meta)
+    print(f"wrote {stem.with_suffix('.safetensors')} and {stem.with_suffix('.json')}")

@@ -68,7 +68,7 @@ def test_json_records_training_history_and_metrics():
         assert training["threads"] == 1 and training["quick"] is False
         assert training["seconds"] > 0 and training["cpu_seconds"] > 0
         steps = [h["step"] for h in record["history"]]
-        assert steps == sorted(steps) and all("val_exact_match" in h for h in record["history"])
+        assert steps == sorted(steps) and all("val_accuracy" in h for h in record["history"])
         assert record["metrics"]["n"] == 1000 and "by_shapes" in record["metrics"]
 
 

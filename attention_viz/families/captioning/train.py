@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from attention_viz import training
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.families.captioning import captions, scenes
 from attention_viz.families.captioning.decoders import loss_terms
@@ -26,17 +27,23 @@ from attention_viz.families.captioning.model import CaptionConfig, Captioner, co
 ATTENTION_OF = {"caption-attention": True, "caption-baseline": False}
 
 
-@dataclass
-class TrainConfig:
-    scenes: int = 8_000  # training scenes, generated once
+@dataclass(frozen=True)
+class TrainConfig(training.TrainConfig):
+    """Step-based: each "epoch" of attention_viz.training.fit is eval_every batches."""
+
+    epochs: int = 8  # max_steps / eval_every, rounded up (set by __post_init__)
     batch_size: int = 64
     learning_rate: float = 5e-3  # Adam's peak rate; cosine decay to 5% of it by max_steps
     grad_clip: float = 5.0
+    scenes: int = 8_000  # training scenes, generated once
     max_steps: int = 2_000  # also the cosine schedule's length
     eval_every: int = 250  # steps between validation checks
     val_scenes: int = 300
     target_exact: float = 0.985  # stop when validation exact match reaches this ...
     target_pointing: float = 0.95  # ... and (with attention) pointing accuracy this
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "epochs", -(-self.max_steps // self.eval_every))
 
 
 QUICK = TrainConfig(scenes=600, max_steps=60, eval_every=30, val_scenes=40)
@@ -67,68 +74,63 @@ def train_model(
     log(f"{len(images):,} training scenes generated in {data_seconds:.1f} s")
     torch.manual_seed(seed)
     model = Captioner(model_config)
-    optimizer = torch.optim.Adam(model.parameters(), lr=train_config.learning_rate)
-    steps = train_config.max_steps
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda k: 0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
-    )
+    steps, every = train_config.max_steps, train_config.eval_every
     order = np.random.default_rng(seed)
-    history: list[dict] = []
-    losses, penalties, train_seconds, cpu_start = [], [], 0.0, time.process_time()
-    perm, cursor = order.permutation(len(images)), 0
-    for step in range(1, train_config.max_steps + 1):
-        tick = time.perf_counter()
-        model.train()
-        if cursor + train_config.batch_size > len(perm):
-            perm, cursor = order.permutation(len(images)), 0
-        batch = torch.from_numpy(perm[cursor : cursor + train_config.batch_size])
-        cursor += train_config.batch_size
-        pixels = images[batch].permute(0, 3, 1, 2).float() / 255.0  # (B, 3, P, P)
-        caption = ids[batch]
+    cursor = {"perm": order.permutation(len(images)), "at": 0}
+    penalties: list[float] = []
+    cpu_start = time.process_time()
+
+    def schedule(optimizer):
+        return torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda k: 0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
+        ), "batch"
+
+    def batches(epoch: int):
+        for _ in range((epoch - 1) * every + 1, min(epoch * every, steps) + 1):
+            if cursor["at"] + train_config.batch_size > len(cursor["perm"]):
+                cursor["perm"], cursor["at"] = order.permutation(len(images)), 0
+            at = cursor["at"]
+            batch = torch.from_numpy(cursor["perm"][at : at + train_config.batch_size])
+            cursor["at"] += train_config.batch_size
+            pixels = images[batch].permute(0, 3, 1, 2).float() / 255.0  # (B, 3, P, P)
+            yield pixels, ids[batch]
+
+    def loss_of(m: Captioner, batch) -> torch.Tensor:
+        pixels, caption = batch
         T = int((caption != 0).sum(1).max())  # drop the all-padding tail of the batch
-        lens = torch.full((len(batch),), 1)
-        logits, weights = model(pixels, lens, caption[:, : T - 1])  # (B, T-1, V)
+        lens = torch.full((len(caption),), 1)
+        logits, weights = m(pixels, lens, caption[:, : T - 1])  # (B, T-1, V)
         ce, reg = loss_terms(logits, caption[:, 1:T], weights, model_config.penalty)
-        optimizer.zero_grad(set_to_none=True)
-        (ce + reg).backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), train_config.grad_clip)
-        optimizer.step()
-        schedule.step()
-        losses.append(ce.item())
         penalties.append(reg.item())
-        train_seconds += time.perf_counter() - tick
-        if step % train_config.eval_every == 0 or step == train_config.max_steps:
-            model.eval()
-            r = report(model, val)
-            record = {
-                "step": step,
-                "loss": round(float(np.mean(losses)), 5),
-                "penalty": round(float(np.mean(penalties)), 5),
-                "val_exact_match": r["exact_match"],
-                "val_bleu": r["bleu"],
-                "val_pointing": r["pointing"],
-                "train_seconds": round(train_seconds + data_seconds, 2),
-                "cpu_seconds": round(time.process_time() - cpu_start, 2),  # since data was made
-            }
-            history.append(record)
-            losses, penalties = [], []
-            log(
-                f"step {step:5d}  loss {record['loss']:.4f}  val exact {r['exact_match']:.2%}  "
-                f"BLEU {r['bleu']:.1f}  pointing "
-                + ("-" if r["pointing"] is None else f"{r['pointing']:.2%}")
-                + f"  ({record['train_seconds']:.0f} s, {record['cpu_seconds']:.0f} s CPU)"
-            )
-            pointed = r["pointing"] is None or r["pointing"] >= train_config.target_pointing
-            if r["exact_match"] >= train_config.target_exact and pointed:
-                break
+        return ce + reg
+
+    def validate(m: Captioner) -> dict:
+        r = report(m, val)
+        penalty = float(np.mean(penalties)) if penalties else 0.0
+        penalties.clear()
+        return {
+            "penalty": round(penalty, 5),  # the regulariser's share of the loss
+            "val_accuracy": r["exact_match"],  # exact caption match
+            "val_bleu": r["bleu"],
+            "val_pointing": r["pointing"],
+            "cpu_seconds": round(time.process_time() - cpu_start, 2),  # since data was made
+        }
+
+    def stop(record: dict) -> bool:
+        pointed = record["val_pointing"] is None
+        pointed = pointed or record["val_pointing"] >= train_config.target_pointing
+        return record["val_accuracy"] >= train_config.target_exact and pointed
+
+    history = training.fit(model, train_config, batches, loss_of, validate, schedule, log, stop)
+    for record in history:  # an epoch here is eval_every steps; data generation counts too
+        record["step"] = min(record["epoch"] * every, steps)
+        record["train_seconds"] = round(record["train_seconds"] + data_seconds, 2)
     return model.eval(), history, data_seconds
 
 
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
     """Registry entry: train model `name` on one thread and write `stem`.safetensors/.json."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with training.training_threads() as threads:
         model_config = CaptionConfig(attention=ATTENTION_OF[name])
         train_config = QUICK if quick else TrainConfig()
         print(f"training {name} ({'quick' if quick else 'full'} run, seed {seed}, 1 thread)")
@@ -141,8 +143,6 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
             f"fresh test scenes: exact {metrics['exact_match']:.2%}  BLEU {metrics['bleu']:.1f}"
             + ("" if metrics["pointing"] is None else f"  pointing {metrics['pointing']:.2%}")
         )
-    finally:
-        torch.set_num_threads(threads)
     meta = {
         "name": name,
         "vocab": {"target": list(captions.VOCAB)},
@@ -155,7 +155,7 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
             # itself; wall time grows when other processes share the cores.
             "cpu_seconds": round(cpu_seconds, 1),
             "data_seconds": round(data_seconds, 1),
-            "threads": 1,
+            "threads": threads,
             "torch": torch.__version__,
         },
         "history": history,

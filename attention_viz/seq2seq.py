@@ -11,7 +11,9 @@ A family subclasses `Seq2Seq` and supplies three things:
 plus the class attributes below (vocabulary, <bos>/<eos> ids, output length). The base
 gives predict (greedy or beam), predict_batch, teacher forcing (`forward` for training,
 `teacher_forced` for pages) and the Prediction with its maps, top candidates and
-log-probability; `checks()` adds the family's own checks of an output.
+log-probability; `checks()` adds the family's own checks of an output, `extra_maps()` maps beyond
+the decoder's attention (self-attention), and `cross_maps()` says what the keys are (tokens by
+default; a captioner's image regions).
 
 Shape symbols: B batch size, T_k source length, T_q output length, V target vocabulary,
 A leading attention axes (none, or e.g. layer, head).
@@ -194,7 +196,7 @@ class Seq2Seq(nn.Module):
             attention, maps = None, {}
             if weights is not None:
                 w = weights[b, :n, ..., : len(tokens_in)]  # (T_q, *A, T_k) unpadded
-                attention, maps = self._cross(w, tokens_in, tokens_out)
+                attention, maps = self.cross_maps(w, tokens_in, tokens_out)
             top = []
             if detail:
                 top = [
@@ -218,9 +220,12 @@ class Seq2Seq(nn.Module):
             )
         return out
 
-    def _cross(self, w: np.ndarray, tokens_in: list[str], tokens_out: list[str]):
-        """The main map (T_q, T_k) and maps["cross"]; with leading axes, the main map is
-        the mean over the last leading axis' heads of the last layer."""
+    def cross_maps(self, w: np.ndarray, tokens_in: list[str], tokens_out: list[str]):
+        """Hook: one output's step weights w (T_q, *A, T_k) -> (main map, {"cross": map}).
+
+        By default the keys are the source tokens; with leading axes (layer, head) the main
+        map is the mean over the last layer's heads. A family whose keys are something else
+        (image regions on a grid) overrides this."""
         queries, keys = Axis.tokens(tokens_out), Axis.tokens(tokens_in)
         if w.ndim == 2:
             return w, {"cross": AttentionMap(w, queries, keys)}

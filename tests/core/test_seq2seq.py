@@ -15,7 +15,7 @@ def test_step_weights_with_layers_and_heads_become_one_map_and_a_main_map():
     rng = np.random.default_rng(0)
     w = rng.random((3, 2, 4, 5))  # (T_q, layer, head, T_k)
     w /= w.sum(-1, keepdims=True)
-    main, maps = _Heads()._cross(w, list("abcde"), list("xyz"))
+    main, maps = _Heads().cross_maps(w, list("abcde"), list("xyz"))
     cross = maps["cross"]
     assert cross.leading == ("layer", "head") and cross.shape == (2, 4, 3, 5)
     np.testing.assert_allclose(cross.weights[1, 2], w[:, 1, 2])
@@ -24,7 +24,7 @@ def test_step_weights_with_layers_and_heads_become_one_map_and_a_main_map():
 
 
 def test_an_output_of_no_tokens_has_empty_maps():
-    main, maps = _Heads()._cross(np.zeros((0, 2, 4, 5)), list("abcde"), [])
+    main, maps = _Heads().cross_maps(np.zeros((0, 2, 4, 5)), list("abcde"), [])
     assert main.shape == (0, 5) and maps["cross"].shape == (2, 4, 0, 5)
-    main, maps = Seq2Seq()._cross(np.zeros((0, 5)), list("abcde"), [])
+    main, maps = Seq2Seq().cross_maps(np.zeros((0, 5)), list("abcde"), [])
     assert main.shape == (0, 5) and maps["cross"].shape == (0, 5)

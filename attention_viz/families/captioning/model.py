@@ -141,10 +141,10 @@ class Captioner(Seq2Seq):
     def checks(self, source: list[str], target: list[str]) -> dict:
         return {"grammatical": captions.is_grammatical(target)}
 
-    def _cross(self, w: np.ndarray, tokens_in: list[str], tokens_out: list[str]):
+    def cross_maps(self, w: np.ndarray, tokens_in: list[str], tokens_out: list[str]):
         """The main map as (T, G, G) images, and maps["cross"] (T, L) over a regions axis.
 
-        Overrides Seq2Seq._cross, whose key axis is tokens.
+        Overrides Seq2Seq.cross_maps, whose key axis is tokens.
         """
         rows, cols = self.grid
         cross = AttentionMap(w, Axis.tokens(tokens_out), Axis.regions(rows, cols))

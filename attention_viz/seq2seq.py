@@ -5,7 +5,7 @@ A family subclasses `Seq2Seq` and supplies three things:
     prepare(texts) -> Source            check and tokenize inputs (ValueError names the limit)
     encode(ids, valid_lens) -> Encoded  the encoder
     self.decoder                        init_state(enc) / step(y_prev, state, enc), as in
-                                        attention_viz.decoding; optionally forward(target_in,
+                                        attention_viz.decoding; optionally forward_all(target_in,
                                         enc) -> (logits, weights) for fast teacher forcing
 
 plus the class attributes below (vocabulary, <bos>/<eos> ids, output length). The base

@@ -36,6 +36,7 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
     )
     fig.update_xaxes(tickfont_size=font, title_font_size=font)
     fig.update_yaxes(tickfont_size=font, title_font_size=font)
+    fig.update_annotations(font_size=font)  # subplot titles and labels, large on a projector
     if height:
         fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
     config = {

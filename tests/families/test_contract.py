@@ -82,7 +82,6 @@ def test_checkpoint_metadata_follows_the_one_schema(name):
     record = load_model(name).training_record
     assert record["name"] == name
     assert {"training", "history", "metrics"} <= set(record)
-    assert {"epochs", "batch_size", "learning_rate", "grad_clip", "seed"} <= set(
-        record["training"]
-    ) or {"seed", "seconds"} <= set(record["training"])
+    training = {"epochs", "batch_size", "learning_rate", "grad_clip", "seed", "seconds", "threads"}
+    assert training <= set(record["training"])
     assert all("val_accuracy" in r or "val_error" in r for r in record["history"])

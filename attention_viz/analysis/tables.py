@@ -1,10 +1,12 @@
-"""CSV text that spreadsheets open safely: a text cell starting with = + - @ is not run."""
+"""Tables in and out: CSV text that spreadsheets open safely (a text cell starting with
+= + - @ is not run), and the input<TAB>expected files `evaluate --file` reads."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -32,3 +34,32 @@ def matrix_csv(header: Sequence[str], matrix: np.ndarray, row_labels: Iterable[s
         for label, row in zip(row_labels, matrix, strict=True)
     )
     return csv_text(header, rows)
+
+
+MAX_FILE_BYTES = 20_000_000  # an input<TAB>expected file for `evaluate --file`
+
+
+def read_pairs(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[tuple[int, str, str]]:
+    """(line number, input, expected) from input<TAB>expected lines; '#' lines are comments.
+
+    Raises:
+        ValueError: the file is missing, too large, not text, or has a line without a tab.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    if path.stat().st_size > max_bytes:
+        raise ValueError(f"{path} is larger than {max_bytes // 1_000_000} MB")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from e
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\t" not in line:
+            raise ValueError(f"{path}:{number}: expected input<TAB>expected, got {line[:60]!r}")
+        source, expected = line.rsplit("\t", 1)
+        pairs.append((number, source, expected.strip()))
+    return pairs

@@ -7,14 +7,13 @@ test dates (or for the input<TAB>expected lines of a file) and lists the failure
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 
+from attention_viz.analysis.tables import read_pairs
 from attention_viz.families.dates import data, vocab
 
 LENGTH_BUCKET = 5  # accuracy by input length in buckets of 5 characters
-MAX_FILE_BYTES = 20_000_000
 
 
 def exact_match(model, examples: list[data.Example]) -> float:
@@ -93,32 +92,6 @@ def attention_in_span(
                 hits[field].append(span[0] <= peak < span[1])
     every = [h for v in hits.values() for h in v]
     return float(np.mean(every)), {k: float(np.mean(v)) for k, v in hits.items()}
-
-
-def read_pairs(path: str | Path) -> list[tuple[int, str, str]]:
-    """(line number, input, expected) from input<TAB>expected lines; '#' lines are comments.
-
-    Raises:
-        ValueError: the file is missing, too large, not text, or has a line without a tab.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from e
-    pairs = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if "\t" not in line:
-            raise ValueError(f"{path}:{number}: expected input<TAB>expected, got {line[:60]!r}")
-        source, expected = line.rsplit("\t", 1)
-        pairs.append((number, source, expected.strip()))
-    return pairs
 
 
 def evaluate(model, file: str | None) -> int:

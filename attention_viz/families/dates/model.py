@@ -109,15 +109,7 @@ class DateSeq2Seq(Seq2Seq):
         limit = self.config.max_input_chars
         cleaned = check_each(texts, lambda t: vocab.check_input(t, limit))
         ids, lens, unknown = vocab.encode_sources(cleaned, self.source_vocab)
-        warnings = [
-            [
-                f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
-                + ", ".join(repr(text[i]) for i in u[:5])
-            ]
-            if u
-            else []
-            for text, u in zip(cleaned, unknown, strict=True)
-        ]
+        warnings = vocab.unknown_warnings(cleaned, unknown)
         return Source(
             [list(t) for t in cleaned], torch.from_numpy(ids), torch.from_numpy(lens), warnings
         )

@@ -84,3 +84,16 @@ def encode_targets(targets: list[str]) -> np.ndarray:
     """(B, 1 + OUTPUT_CHARS) ids: START followed by the ISO characters."""
     index = {c: i for i, c in enumerate(TARGET_VOCAB)}
     return np.array([[index[START]] + [index[c] for c in t] for t in targets], dtype=np.int64)
+
+
+def unknown_warnings(texts: list[str], unknown: list[list[int]]) -> list[list[str]]:
+    """Per text, a warning naming the characters encode_sources read as unknown (or none)."""
+    return [
+        [
+            f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
+            + ", ".join(repr(text[i]) for i in u[:5])
+        ]
+        if u
+        else []
+        for text, u in zip(texts, unknown, strict=True)
+    ]

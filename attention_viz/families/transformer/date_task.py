@@ -36,15 +36,7 @@ class DateTask:
 
     def source(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
         ids, lens, unknown = vocab.encode_sources(texts, self.source_vocab)
-        warnings = [
-            [
-                f"{len(u)} character(s) outside the model's vocabulary were read as unknown: "
-                + ", ".join(repr(text[i]) for i in u[:5])
-            ]
-            if u
-            else []
-            for text, u in zip(texts, unknown, strict=True)
-        ]
+        warnings = vocab.unknown_warnings(texts, unknown)
         return ids, lens, warnings
 
     def checks(self, source: str, output: str) -> dict:

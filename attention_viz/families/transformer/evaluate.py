@@ -6,10 +6,9 @@ scores the input<TAB>expected lines of a file.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
+from attention_viz.analysis.tables import read_pairs
 from attention_viz.families.transformer import analysis, tasks
 
 LONGER = (13, 16, 20, 24)  # reverse/sort input lengths beyond the trained 1-12, reported
@@ -138,17 +137,7 @@ def evaluate(model, file: str | None) -> int:
     if file is None:
         print(format_report(report(model)))
         return 0
-    path = Path(file)
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    pairs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if "\t" not in line:
-            raise ValueError(f"{path}:{number}: expected input<TAB>expected, got {line[:60]!r}")
-        source, expected = line.rsplit("\t", 1)
-        pairs.append((number, source, expected.strip()))
+    pairs = read_pairs(file)
     if not pairs:
         raise ValueError(f"{file} has no input<TAB>expected lines")
     failures = []

@@ -23,6 +23,24 @@ VAL_SEED = 77_777  # the validation set during training
 TEST_SEED = 3_000_017  # fresh test data: no training run uses it
 
 
+def checked(text: str, limit: int, trained: str, alphabet: str, name: str, example: str) -> str:
+    """`text` without outer whitespace, or a ValueError naming what is wrong and the limit."""
+    if not isinstance(text, str):
+        raise ValueError(f"input must be text, not {type(text).__name__}")
+    s = text.strip()
+    if not s:
+        raise ValueError(f"empty input: type characters of {name}, e.g. '{example}'")
+    if len(s) > limit:
+        raise ValueError(
+            f"input is {len(s)} characters long; this model reads at most {limit} ({trained})"
+        )
+    bad = sorted({c for c in s if c not in alphabet})
+    if bad:
+        shown = ", ".join(repr(c) for c in bad[:5])
+        raise ValueError(f"characters outside the alphabet {name}: {shown}")
+    return s
+
+
 @dataclass(frozen=True)
 class CharTask:
     """Sequence in, sequence out over ALPHABET: "reverse" or "sort"."""
@@ -45,21 +63,8 @@ class CharTask:
 
     def check(self, text: str) -> str:
         """The text the model reads (outer whitespace stripped). ValueError names the limit."""
-        if not isinstance(text, str):
-            raise ValueError(f"input must be text, not {type(text).__name__}")
-        s = text.strip()
-        if not s:
-            raise ValueError("empty input: type a few digits or lowercase letters, e.g. 'abc123'")
-        if len(s) > self.max_input:
-            raise ValueError(
-                f"input is {len(s)} characters long; this model reads at most {self.max_input} "
-                f"(trained on 1 to {self.max_len})"
-            )
-        bad = sorted({c for c in s if c not in ALPHABET})
-        if bad:
-            shown = ", ".join(repr(c) for c in bad[:5])
-            raise ValueError(f"characters outside the alphabet 0-9 a-z: {shown}")
-        return s
+        trained = f"trained on 1 to {self.max_len}"
+        return checked(text, self.max_input, trained, ALPHABET, "0-9 a-z", "abc123")
 
     bos: str = BOS
     eos: str | None = EOS
@@ -120,21 +125,8 @@ class InductionTask:
         return (PAD, *LETTERS)
 
     def check(self, text: str) -> str:
-        if not isinstance(text, str):
-            raise ValueError(f"input must be text, not {type(text).__name__}")
-        s = text.strip()
-        if not s:
-            raise ValueError("empty input: type lowercase letters, e.g. 'qwertyqwe'")
-        if len(s) > self.max_input:
-            raise ValueError(
-                f"input is {len(s)} characters long; this model reads at most {self.max_input} "
-                f"(trained on 2 × {self.min_half} to 2 × {self.max_half})"
-            )
-        bad = sorted({c for c in s if c not in LETTERS})
-        if bad:
-            shown = ", ".join(repr(c) for c in bad[:5])
-            raise ValueError(f"characters outside the alphabet a-z: {shown}")
-        return s
+        trained = f"trained on 2 × {self.min_half} to 2 × {self.max_half}"
+        return checked(text, self.max_input, trained, LETTERS, "a-z", "qwertyqwe")
 
     def encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         index = {c: i for i, c in enumerate(self.vocab)}

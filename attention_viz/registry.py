@@ -65,11 +65,6 @@ def weights_stem(name: str, directory: Path | None = None) -> Path:
     return (directory or PRETRAINED_DIR) / name
 
 
-def load_record(name: str) -> dict[str, Any]:
-    """Verify and read a model's checkpoint metadata (no model is built)."""
-    return load_checkpoint(weights_stem(name), rebuild_command(name)).meta
-
-
 @functools.cache
 def load_model(name: str, device: str | None = None) -> Any:
     """Build a registered model from its shipped weights, on the best device, in eval mode.

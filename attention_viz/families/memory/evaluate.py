@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from attention_viz.families.memory.data import copy_batch, format_bits, parse_bits
@@ -108,12 +107,3 @@ def evaluate(model, file: str | None = None) -> int:
     metrics = fresh_metrics(model, per_length=500)
     print(report(metrics, model.config.max_length))
     return 0 if metrics["bit_errors_per_1000_trained_lengths"] <= TARGET_PER_1000 else 1
-
-
-def describe_errors(bits: np.ndarray, output: np.ndarray) -> str:
-    """Target and output side by side, '^' under wrong bits."""
-    rows = []
-    for i, (t, o) in enumerate(zip(bits, output, strict=True), 1):
-        marks = "".join("^" if a != b else " " for a, b in zip(t, o, strict=True))
-        rows.append(f"{i:>3}  {format_bits(t[None])}  {format_bits(o[None])}  {marks}")
-    return "\n".join(rows)

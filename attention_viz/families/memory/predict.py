@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from attention_viz.families.memory.addressing import shift_offsets
 from attention_viz.families.memory.data import check_bits, episode, format_bits, parse_bits
@@ -173,12 +172,3 @@ def to_prediction(t: Trace, max_trained: int) -> Prediction:
 def predict(model, x: Any) -> Prediction:
     """Copy one sequence (a string of bit rows or a (L, W) array of 0/1)."""
     return to_prediction(trace(model, x), model.config.max_length)
-
-
-def bce(model, bits: torch.Tensor) -> float:
-    """Mean binary cross-entropy of a (B, L, W) batch's copy (bits per bit, in nats)."""
-    with torch.inference_mode():
-        n = bits.shape[1]
-        logits, _ = model(episode(bits))
-        target = bits.transpose(0, 1).float()
-        return float(F.binary_cross_entropy_with_logits(logits[n + 1 :], target))

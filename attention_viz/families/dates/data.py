@@ -6,8 +6,8 @@ matches the same templates back, so a typed date in a known format gets its gold
 
 Dates run from 1900-01-01 to 2099-12-31 and are split by date (train / val / test) with a
 fixed permutation: a test date never appears in training, in any format. Two-digit years
-follow the POSIX rule (69-99 -> 19xx, 00-68 -> 20xx); numeric dates with slashes are
-month-first.
+follow the POSIX rule (69-99 -> 19xx, 00-68 -> 20xx); numeric dates with slashes or
+dashes are month-first.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ FORMATS: tuple[Format, ...] = (
     Format("m/d/yyyy", "US numeric", "{m}/{d}/{yyyy}", ("title",)),
     Format("mm/dd/yyyy", "US numeric", "{mm}/{dd}/{yyyy}", ("title",)),
     Format("mm-dd-yyyy", "US numeric", "{mm}-{dd}-{yyyy}", ("title",)),
+    Format("m-d-yyyy", "US numeric", "{m}-{d}-{yyyy}", ("title",)),
     Format("yyyy-mm-dd", "ISO", "{yyyy}-{mm}-{dd}", ("title",)),
     Format("yyyy/mm/dd", "ISO", "{yyyy}/{mm}/{dd}", ("title",)),
     Format("yyyymmdd", "ISO", "{yyyy}{mm}{dd}", ("title",)),

@@ -17,7 +17,7 @@ from attention_viz.families.captioning.analysis import Analysis, analyse
 from attention_viz.families.captioning.inputs import MAX_FILE_BYTES, OUTSIDE_NOTE, decode, to_array
 from attention_viz.registry import load_model
 from attention_viz.seq2seq import MAX_BEAM
-from attention_viz.ui import url_state
+from attention_viz.ui import quiz, url_state
 from attention_viz.ui.widgets import (
     md_escape,
     model_or_message,
@@ -58,6 +58,9 @@ def main() -> None:
         "regions (soft attention, *Show, Attend and Tell*, Xu et al. 2015). The panels show "
         "where it looked for every word; the green outline is the shape the word describes."
     )
+    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+        quiz.show("captioning")
+        return
     show_warnings(url_state.restore(PARAMS))
     s = st.session_state
     st.radio("Scene", list(SOURCES), key="source", format_func=SOURCES.get, horizontal=True)

@@ -15,7 +15,7 @@ from attention_viz.families.dates import FAMILY, data, vocab
 from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
-from attention_viz.ui import sequence, url_state
+from attention_viz.ui import quiz, sequence, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, presenting, show_warnings
 
 
@@ -34,6 +34,9 @@ def main() -> None:
         "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
         "so the state at a digit already knows where its field ends."
     )
+    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+        quiz.show("dates")
+        return
     show_warnings(url_state.restore(sections.PARAMS))
     if any(model_or_message(m) is None for m in FAMILY.names()):
         return

@@ -13,7 +13,7 @@ import streamlit as st
 from attention_viz.families.transformer import page_sections as sections
 from attention_viz.families.transformer.tasks import TASKS
 from attention_viz.registry import entry, list_models
-from attention_viz.ui import url_state
+from attention_viz.ui import quiz, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_warnings
 
 
@@ -25,6 +25,9 @@ def main() -> None:
         "q·k/√d, and a softmax turns the scores into weights. Below: every layer and head, "
         "what each one does, and what happens to the output when you switch heads off."
     )
+    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+        quiz.show("transformer")
+        return
     show_warnings(url_state.restore(sections.PARAMS))
     s = st.session_state
     c = st.columns([2, 4, 1])

@@ -15,7 +15,7 @@ from attention_viz.families.translation.grammar import UnknownWordsError, detoke
 from attention_viz.families.translation.lexicon import vocabulary_rows
 from attention_viz.families.translation.metrics import metrics_table
 from attention_viz.seq2seq import MAX_BEAM
-from attention_viz.ui import sequence, url_state
+from attention_viz.ui import quiz, sequence, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_warnings
 
 NAMES = FAMILY.names()
@@ -54,6 +54,9 @@ def main() -> None:
         "the diagonal. The grammar is known, so the gold word alignment is too: the outlined "
         "cells show it, and the alignment error rate (AER) scores the attention against it."
     )
+    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+        quiz.show("translation")
+        return
     show_warnings(url_state.restore(PARAMS))
     st.markdown("**Examples** — one per phenomenon:")
     cols = st.columns(4)

@@ -18,7 +18,12 @@ from attention_viz.families.translation.grammar import Translation
 from attention_viz.families.translation.lexicon import ADJECTIVES, NOUNS
 
 DATES = ("year digit", "two-digit year", "month from a name", "month from digits", "day")
-TRANSLATION = ("reordered adjective–noun", "one-to-one word", "multi-word alignment")
+TRANSLATION = (
+    "reordered adjective–noun",
+    "reordered verb–adverb",
+    "one-to-one word",
+    "multi-word alignment",
+)
 TRANSFORMER = ("reverse: anti-diagonal", "sort: picks its element", *DATES)
 IMAGES = ("colour word", "size word", "shape word")
 ORDER = {
@@ -41,6 +46,8 @@ EXPLANATIONS = {
     "suffix); the bidirectional encoder tells the digits of the day from those of the month.",
     "reordered adjective–noun": "French puts most adjectives after the noun: this word's "
     "English source is out of order, so the attention leaves the diagonal here.",
+    "reordered verb–adverb": "French puts the adverb (and the pas of ne … pas) after the "
+    "verb: this word's link crosses another, so the attention jumps off the diagonal.",
     "one-to-one word": "One English word gives exactly this French word, in the same relative "
     "order: attention follows the diagonal.",
     "multi-word alignment": "Several words are aligned together here (ne … pas around the "
@@ -86,8 +93,9 @@ def translation_gold(reference: Translation, step: int) -> tuple[int, ...]:
 
 
 def translation_phenomenon(reference: Translation, step: int) -> str | None:
-    """From the gold alignment: several links -> multi-word; a crossing link of an adjective
-    or a noun -> reordered; one link -> one-to-one; no English source -> None."""
+    """From the gold alignment: several links -> multi-word; a link that crosses another ->
+    reordered (adjective–noun for those words; else the verb and its adverb or pas, the
+    grammar's only other reordering); one link -> one-to-one; no English source -> None."""
     sources = translation_gold(reference, step)
     if not sources:
         return None
@@ -95,9 +103,11 @@ def translation_phenomenon(reference: Translation, step: int) -> str | None:
     if i is None or sum(1 for s, _ in reference.alignment if s == i) > 1:
         return "multi-word alignment"
     crossing = any((s - i) * (j - step) < 0 for s, j in reference.alignment)
-    if crossing and reference.source_tokens[i] in _REORDERABLE:
+    if not crossing:
+        return "one-to-one word"
+    if reference.source_tokens[i] in _REORDERABLE:
         return "reordered adjective–noun"
-    return "one-to-one word"
+    return "reordered verb–adverb"
 
 
 def reverse_gold(text: str, step: int) -> tuple[int, ...]:

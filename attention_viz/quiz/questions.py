@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,12 +104,19 @@ def is_diffuse(weights: np.ndarray, kind: str) -> bool:
     return float(np.max(weights)) < MIN_PEAK[kind]
 
 
-def choose(candidates: list[Question], n: int, order: tuple[str, ...], rng: random.Random):
-    """Up to n candidates, mixing phenomena: round-robin over `order` (then any other
-    label), one question per input while that is possible, shuffled at the end."""
-    groups: dict[str, list[Question]] = {p: [] for p in order}
+def choose(
+    candidates: list[Question],
+    n: int,
+    order: tuple[str, ...],
+    rng: random.Random,
+    group: Callable[[Question], str] = lambda q: q.phenomenon,
+) -> list[Question]:
+    """Up to n candidates, mixed: round-robin over the groups in `order` (then any other
+    group; by default a group is a phenomenon), one question per input while that is
+    possible, shuffled at the end."""
+    groups: dict[str, list[Question]] = {g: [] for g in order}
     for c in candidates:
-        groups.setdefault(c.phenomenon, []).append(c)
+        groups.setdefault(group(c), []).append(c)
     for g in groups.values():
         rng.shuffle(g)
     chosen: list[Question] = []

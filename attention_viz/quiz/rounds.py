@@ -60,9 +60,13 @@ def make_round(task: str, seed: int, n: int) -> list[Question]:
     if not 1 <= n <= MAX_QUESTIONS:
         raise ValueError(f"a round has 1 to {MAX_QUESTIONS} questions, not {n}")
     build = _BUILDERS[task]
-    pool = n + 2
+    pool = 2 * n + 4
     for _ in range(4):
-        chosen = choose(build(pool, QUIZ_SEED_BASE + seed), n, ph.ORDER[task], random.Random(seed))
+        candidates = build(pool, QUIZ_SEED_BASE + seed)
+        if task == "transformer":  # a third each of reverse, sort and dates
+            chosen = choose(candidates, n, MODELS[task], random.Random(seed), lambda q: q.model)
+        else:
+            chosen = choose(candidates, n, ph.ORDER[task], random.Random(seed))
         if len({q.source for q in chosen}) == n:  # n questions on n different inputs
             break
         pool *= _GROWTH

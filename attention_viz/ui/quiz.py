@@ -30,7 +30,11 @@ PARAMS = [
     url_state.integer("quiz_n", 1, MAX_QUESTIONS, 8, bind=True),
 ]
 STATE = "quiz_rounds"  # st.session_state[STATE][round id] = {"at": i, "picks": {i: key}}
-KEY_NOUN = {"dates": "character", "translation": "word", "transformer": "character"}
+KEY_NOUN = {
+    "dates": "input character",
+    "translation": "input word",
+    "transformer": "input character",
+}
 
 
 def toggle() -> bool:
@@ -107,7 +111,7 @@ def _text(token: str) -> str:
 
 def _named(q: Question, k: int) -> str:
     """A key as feedback names it: its label and, for tokens, its position (1-based)."""
-    return f"**{_text(q.keys[k])}**" + ("" if q.image is not None else f" (input {k + 1})")
+    return f"**“{_text(q.keys[k])}”**" + ("" if q.image is not None else f" (input {k + 1})")
 
 
 def _output_line(q: Question) -> str:
@@ -115,7 +119,7 @@ def _output_line(q: Question) -> str:
     before = q.joiner.join(q.outputs[: q.step])
     after = q.joiner.join(q.outputs[q.step + 1 :])
     parts = [_text(before)] if before else []
-    parts.append(f":blue-background[**{_text(q.shown)}**]")
+    parts.append(f":orange-background[**{_text(q.shown)}**]")
     if after:
         parts.append(f":gray[{_text(after)}]")
     return (" " if q.joiner else "").join(parts)
@@ -130,11 +134,12 @@ def _span(gold: tuple[int, ...]) -> tuple[int, int] | None:
 
 def _question(q: Question, i: int, last: bool, state: dict, key: str) -> None:
     picked = state["picks"].get(i)
-    st.markdown(f"Output: {_output_line(q)}")
-    noun = KEY_NOUN.get(q.task, "cell of the image")
+    st.caption("The model's output, the step asked about highlighted:")
+    st.markdown(f"#### {_output_line(q)}")
+    noun = KEY_NOUN.get(q.task, "cell of the image")  # images: the coarse cells
     st.markdown(
         f"At step {q.step + 1} of {len(q.outputs)} the model writes **{_text(q.shown)}**. "
-        f"Which input {noun} does it attend to most?"
+        f"Which {noun} does it attend to most?"
     )
     if q.image is not None:
         left, _ = st.columns([2, 3])
@@ -180,6 +185,8 @@ def _reveal(q: Question, picked: int, key: str) -> None:
             f"Not this time: you picked {mine}, with weight {s.picked_weight:.2f}; the model "
             f"looks hardest at {right}, with weight {s.right_weight:.2f}."
         )
+        if s.in_gold:
+            st.caption("Your pick is where this output comes from, though: a fair guess.")
     gold = ", ".join(_text(q.keys[k]) for k in q.gold)
     where = "cells holding the shape" if q.image is not None else "input it comes from (gold)"
     note = f" The {where}: {gold}." if gold else ""

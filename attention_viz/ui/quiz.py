@@ -29,6 +29,7 @@ PARAMS = [
     url_state.integer("quiz_seed", 0, MAX_SEED, 0),  # a number_input: never bound
     url_state.integer("quiz_n", 1, MAX_QUESTIONS, 8, bind=True),
 ]
+MAP_NOTE = {"transformer": " (cross-attention of the last layer, mean of its heads)"}
 STATE = "quiz_rounds"  # st.session_state[STATE][round id] = {"at": i, "picks": {i: key}}
 KEY_NOUN = {
     "dates": "input character",
@@ -146,7 +147,9 @@ def _question(q: Question, i: int, last: bool, state: dict, key: str) -> None:
         with left:
             show_figure(cell_grid(q.image, q.grid[0]), f"{key}_image", "quiz_scene", 360)
     else:
-        st.caption(f"Input: {_text(q.source)}")
+        st.caption(
+            f"Input: {_text(q.source)} · model: {md_escape(q.model)}{MAP_NOTE.get(q.task, '')}"
+        )
     label = f"Click the {noun} you think gets the most weight"
     options = list(range(len(q.keys)))
     if picked is None:

@@ -239,6 +239,8 @@ def _summary(questions: list[Question], state: dict) -> None:
         st.markdown(f"Phenomena missed: {missed}")
     else:
         st.success("No phenomenon missed.")
+    with st.expander("Review every question"):
+        st.dataframe(_review(questions, state["picks"]), hide_index=True)
     c = st.columns(2)
     c[0].button("New round", key="quiz_new_end", on_click=_new_round, type="primary")
     c[1].button("Take this round again", key="quiz_again", on_click=_again, args=(state,))
@@ -246,3 +248,22 @@ def _summary(questions: list[Question], state: dict) -> None:
 
 def _again(state: dict) -> None:
     state["at"], state["picks"] = 0, {}
+
+
+def _review(questions: list[Question], picks: dict[int, int]) -> list[dict]:
+    """One row per question: what was asked, the pick and the right key with their weights."""
+    rows = []
+    for i, q in enumerate(questions):
+        k = picks.get(i)
+        rows.append(
+            {
+                "#": i + 1,
+                "input": q.source,
+                "output step": f"{q.step + 1}: {q.shown}",
+                "phenomenon": q.phenomenon,
+                "your pick": "—" if k is None else f"{q.keys[k]} ({q.weights[k]:.2f})",
+                "model's argmax": f"{q.keys[q.answer]} ({q.weights[q.answer]:.2f})",
+                "right": None if k is None else k == q.answer,
+            }
+        )
+    return rows

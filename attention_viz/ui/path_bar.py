@@ -1,0 +1,142 @@
+"""The lecture path bar on every page (Streamlit), drawn by app.py above the page.
+
+While a path is active: ◀ Previous · Stop k/N: title · Next ▶ (PageUp / PageDown, the keys a
+presenter's clicker sends), the stop's talking points and its question, "Add this view to my
+path" and "Leave the path". Without one, only "Add this view to my path" in the sidebar.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attention_viz.lecture.pages import page_keys, page_title
+from attention_viz.lecture.path import MAX_POINT, MAX_TITLE, PathError, Stop
+from attention_viz.ui import lecture_state as state
+from attention_viz.ui.widgets import md_escape, show_warnings
+
+NEXT_KEY, PREVIOUS_KEY = "PageDown", "PageUp"  # a presenter's clicker sends these
+LECTURE_PAGE = "lecture"  # url_path of the Lecture page
+
+
+def render(page_key: str) -> None:
+    """Draw the bar for the page being shown (its url_path: a family key, "" or "lecture")."""
+    active, warnings = state.active()
+    show_warnings(warnings)
+    if active is None:
+        with st.sidebar:
+            st.divider()
+            _add_view(page_key, "sidebar")
+        return
+    _bar(active, page_key)
+
+
+def _bar(active: state.Active, page_key: str) -> None:
+    k, n, stop = active.index, len(active.path.stops), active.stop
+    with st.container(border=True, key="lecture_bar"):
+        c = st.columns([1.2, 5, 1.2, 2.2, 1.4], vertical_alignment="center")
+        if c[0].button(
+            "Previous",
+            icon=":material/arrow_back:",
+            key="lecture_previous",
+            disabled=k == 0,
+            shortcut=PREVIOUS_KEY,
+            help="Previous stop (PageUp)",
+            width="stretch",
+        ):
+            state.go(active.value, active.path, k - 1)
+        with c[1]:
+            st.markdown(
+                f"**Stop {k + 1}/{n}: {md_escape(stop.title)}** · "
+                f"{md_escape(page_title(stop.page))} · {md_escape(active.path.title)}"
+            )
+        if c[2].button(
+            "Next",
+            icon=":material/arrow_forward:",
+            key="lecture_next",
+            disabled=k == n - 1,
+            shortcut=NEXT_KEY,
+            help="Next stop (PageDown)",
+            type="primary",
+            width="stretch",
+        ):
+            state.go(active.value, active.path, k + 1)
+        with c[3]:
+            _add_view(page_key, "bar")
+        c[4].button(
+            "Leave the path",
+            icon=":material/close:",
+            key="lecture_leave",
+            on_click=state.leave,
+            width="stretch",
+        )
+        on_stop = page_key == stop.page and state.current_view() == stop.params
+        with st.expander("Talking points and the question for the room", expanded=False):
+            for point in stop.points:
+                st.markdown(f"- {md_escape(point)}")
+            if stop.question:
+                st.markdown(f"**Ask the room:** {md_escape(stop.question)}")
+            if not stop.points and not stop.question:
+                st.caption("This stop has no notes; add them on the Lecture page.")
+        if not on_stop and st.button(
+            f"Back to this stop's view ({page_title(stop.page)})",
+            icon=":material/undo:",
+            key="lecture_back",
+            type="tertiary",
+        ):
+            state.go(active.value, active.path, k)
+
+
+def _add_view(page_key: str, where: str) -> None:
+    """A popover that adds the page on screen, with its URL state, to my path."""
+    mine = state.draft()
+    if page_key not in page_keys():
+        st.button(
+            "Add this view to my path",
+            icon=":material/bookmark_add:",
+            key=f"lecture_add_{where}",
+            disabled=True,
+            help="Open a model page (or Home) first: the Lecture page is not a stop.",
+            width="stretch",
+        )
+        return
+    with st.popover("Add this view to my path", icon=":material/bookmark_add:", width="stretch"):
+        st.caption(
+            f"Adds {page_title(page_key)} with its current settings as stop "
+            f"{len(mine.stops) + 1} of {md_escape(mine.title)}. Edit, reorder or share it on "
+            "the Lecture page."
+        )
+        st.text_input(
+            "Stop title", page_title(page_key), max_chars=MAX_TITLE, key=f"lecture_title_{where}"
+        )
+        st.text_input(
+            "Question for the room (optional)", max_chars=MAX_POINT, key=f"lecture_q_{where}"
+        )
+        st.button(
+            "Add",
+            icon=":material/add:",
+            key=f"lecture_add_{where}",
+            type="primary",
+            on_click=_add,
+            args=(page_key, where),
+        )
+
+
+def _add(page_key: str, where: str) -> None:
+    s = st.session_state
+    stop = Stop(
+        page_key,
+        state.current_view(),
+        s[f"lecture_title_{where}"].strip() or page_title(page_key),
+        (),
+        s[f"lecture_q_{where}"].strip(),
+    )
+    try:
+        mine = state.draft().added(stop)
+    except PathError as e:
+        st.toast(md_escape(f"Not added: {e}"), icon=":material/error:")
+        return
+    state.set_draft(mine, reset_widgets=True)
+    st.toast(
+        md_escape(f"Added “{stop.title}” as stop {len(mine.stops)} of {mine.title}"),
+        icon=":material/bookmark_added:",
+    )

@@ -59,11 +59,11 @@ def _default_path() -> None:
 
 def _notes(i: int, stop: Stop) -> None:
     """A stop as a reader sees it: title, page, talking points, question."""
-    st.markdown(f"**{i + 1}. {md_escape(stop.title)}** · {md_escape(page_title(stop.page))}")
-    for point in stop.points:
-        st.markdown(f"- {md_escape(point)}")
+    lines = [f"**{i + 1}. {md_escape(stop.title)}** · {md_escape(page_title(stop.page))}", ""]
+    lines += [f"- {md_escape(point)}" for point in stop.points]
     if stop.question:
-        st.markdown(f"**Ask the room:** {md_escape(stop.question)}")
+        lines += ["", f"**Ask the room:** {md_escape(stop.question)}"]
+    st.markdown("\n".join(lines))
 
 
 def _editor() -> None:

@@ -10,8 +10,10 @@ is in st.session_state; when it is the active path, every edit rewrites the URL'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from attention_viz.families import family
 from attention_viz.family import PACKAGE_DIR
@@ -21,6 +23,7 @@ from attention_viz.lecture.share import NAMED, PATH_PARAM, STOP_PARAM, decode, n
 
 DRAFT_KEY = "lecture_draft"  # my path: a LecturePath
 ACTIVE_KEY = "lecture_active"  # (URL value of the active path, stop number) kept for the URL
+SEEN_KEY = "lecture_seen_params"  # every URL parameter name this session has shown
 VERSION_KEY = "lecture_version"  # bumped when my path changes shape: the editor's widgets reset
 APP_WIDE = ("present", "export_format")  # URL parameters that follow the user from page to page
 MAX_SHOWN = 40  # characters of a bad URL value quoted back
@@ -92,14 +95,60 @@ def current_view() -> dict[str, str]:
 def go(value: str, path: LecturePath, index: int) -> None:
     """Open stop `index` of a path: its page with its URL state (never returns)."""
     stop = path.stops[index]
-    query = {k: st.query_params[k] for k in APP_WIDE if k in st.query_params}
+    query = {k: st.query_params[k] for k in APP_WIDE if k in st.query_params}  # e.g. present
     query |= {**stop.params, PATH_PARAM: value, STOP_PARAM: str(index + 1)}
-    # A page restores its URL state only into keys the session does not hold yet; drop the
-    # values of the view on screen and of the stop, so that the stop's URL is what shows.
-    for key in (set(current_view()) | set(stop.params)) - set(APP_WIDE):
+    # A page restores its URL state only into keys the session does not hold yet, and a
+    # widget bound to the URL keeps its session value over the URL's: drop every value the
+    # session holds for a URL parameter, so that the stop's URL is what shows.
+    defaults = _bound_defaults(set(current_view()) - set(stop.params))
+    for key in (seen_keys() | set(stop.params)) - set(APP_WIDE):
         st.session_state.pop(key, None)
+    _unbind(query)
+    # On the same page the browser keeps a bound widget's value when the URL no longer
+    # names it; a value set in the session is the one a widget is made to show.
+    for key, default in defaults.items():
+        st.session_state[key] = default
     _remember(value, index)
     st.switch_page(page_script(stop.page), query_params=query)
+
+
+def note_view() -> None:
+    """Remember the URL parameters this session has used (see go)."""
+    seen = st.session_state.setdefault(SEEN_KEY, set())
+    seen.update(current_view())
+
+
+def seen_keys() -> set[str]:
+    return set(st.session_state.get(SEEN_KEY, set())) | set(current_view())
+
+
+def _unbind(keys) -> None:
+    """Streamlit refuses to set a URL parameter that a widget of the last run was bound to
+    (on this page, the next stop's page when it is the same, or another), and switch_page
+    sets them all; the stop's values must win, so those bindings go first. The page's
+    widgets bind again when they are drawn. Streamlit 1.67 has no public call for this."""
+    with get_session_state().query_params() as qp:
+        for key in keys:
+            binding = qp.get_binding_for_param(key)
+            if binding is not None:
+                qp.unbind_widget(binding.widget_id)
+
+
+def _bound_defaults(keys) -> dict[str, Any]:
+    """The default values of the widgets of the last run bound to these URL parameters
+    (what Streamlit itself restores on a browser Back; Streamlit 1.67 internals)."""
+    safe = get_session_state()
+    with safe.query_params() as qp:
+        bindings = [qp.get_binding_for_param(key) for key in keys]
+    try:
+        metadata = safe._state._new_widget_state.widget_metadata
+        return {
+            b.param_key: metadata[b.widget_id].deserializer(None)
+            for b in bindings
+            if b is not None and b.widget_id in metadata
+        }
+    except (AttributeError, KeyError, TypeError, ValueError):  # another Streamlit version
+        return {}
 
 
 def start(path: LecturePath, index: int = 0) -> None:

@@ -12,14 +12,22 @@ import streamlit as st
 from attention_viz.lecture.pages import page_keys, page_title
 from attention_viz.lecture.path import MAX_POINT, MAX_TITLE, PathError, Stop
 from attention_viz.ui import lecture_state as state
-from attention_viz.ui.widgets import md_escape, show_warnings
+from attention_viz.ui.widgets import md_escape, presenting, show_warnings
 
 NEXT_KEY, PREVIOUS_KEY = "PageDown", "PageUp"  # a presenter's clicker sends these
-LECTURE_PAGE = "lecture"  # url_path of the Lecture page
+# Our own constant CSS: in presentation mode the bar's controls keep their usual size (the
+# room reads the stop's title, which grows with the page; the lecturer works the buttons).
+_PRESENTING_CSS = """
+<style>
+[data-testid="stMain"] .st-key-lecture_bar button p,
+[data-testid="stMain"] .st-key-lecture_bar summary p { font-size: 1rem !important; }
+</style>
+"""
 
 
 def render(page_key: str) -> None:
     """Draw the bar for the page being shown (its url_path: a family key, "" or "lecture")."""
+    state.note_view()
     active, warnings = state.active()
     show_warnings(warnings)
     if active is None:
@@ -32,58 +40,54 @@ def render(page_key: str) -> None:
 
 def _bar(active: state.Active, page_key: str) -> None:
     k, n, stop = active.index, len(active.path.stops), active.stop
-    with st.container(border=True, key="lecture_bar"):
-        c = st.columns([1.2, 5, 1.2, 2.2, 1.4], vertical_alignment="center")
-        if c[0].button(
-            "Previous",
-            icon=":material/arrow_back:",
-            key="lecture_previous",
-            disabled=k == 0,
-            shortcut=PREVIOUS_KEY,
-            help="Previous stop (PageUp)",
-            width="stretch",
-        ):
-            state.go(active.value, active.path, k - 1)
-        with c[1]:
-            st.markdown(
-                f"**Stop {k + 1}/{n}: {md_escape(stop.title)}** · "
-                f"{md_escape(page_title(stop.page))} · {md_escape(active.path.title)}"
-            )
-        if c[2].button(
-            "Next",
-            icon=":material/arrow_forward:",
-            key="lecture_next",
-            disabled=k == n - 1,
-            shortcut=NEXT_KEY,
-            help="Next stop (PageDown)",
-            type="primary",
-            width="stretch",
-        ):
-            state.go(active.value, active.path, k + 1)
-        with c[3]:
+    if presenting():
+        st.html(_PRESENTING_CSS)
+    with st.container(border=True, key="lecture_bar", gap="small"):
+        st.markdown(f"**Stop {k + 1}/{n} · {md_escape(stop.title)}**")
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            if st.button(
+                "Previous",
+                icon=":material/arrow_back:",
+                key="lecture_previous",
+                disabled=k == 0,
+                shortcut=PREVIOUS_KEY,
+                help="The previous stop, with its view",
+            ):
+                state.go(active.value, active.path, k - 1)
+            if st.button(
+                "Next",
+                icon=":material/arrow_forward:",
+                key="lecture_next",
+                disabled=k == n - 1,
+                shortcut=NEXT_KEY,
+                help="The next stop, with its view",
+                type="primary",
+            ):
+                state.go(active.value, active.path, k + 1)
             _add_view(page_key, "bar")
-        c[4].button(
-            "Leave the path",
-            icon=":material/close:",
-            key="lecture_leave",
-            on_click=state.leave,
-            width="stretch",
-        )
-        on_stop = page_key == stop.page and state.current_view() == stop.params
-        with st.expander("Talking points and the question for the room", expanded=False):
+            st.button(
+                "Leave the path", icon=":material/close:", key="lecture_leave", on_click=state.leave
+            )
+            on_stop = page_key == stop.page and state.current_view() == stop.params
+            if not on_stop and st.button(
+                "Back to this stop's view",
+                icon=":material/undo:",
+                key="lecture_back",
+                type="tertiary",
+                help=f"Open {page_title(stop.page)} as this stop set it up",
+            ):
+                state.go(active.value, active.path, k)
+        with st.expander("Talking points and the question for the room", key="lecture_notes"):
+            st.caption(
+                f"{md_escape(page_title(stop.page))} · stop {k + 1} of {n} in "
+                f"“{md_escape(active.path.title)}”"
+            )
             for point in stop.points:
                 st.markdown(f"- {md_escape(point)}")
             if stop.question:
                 st.markdown(f"**Ask the room:** {md_escape(stop.question)}")
             if not stop.points and not stop.question:
-                st.caption("This stop has no notes; add them on the Lecture page.")
-        if not on_stop and st.button(
-            f"Back to this stop's view ({page_title(stop.page)})",
-            icon=":material/undo:",
-            key="lecture_back",
-            type="tertiary",
-        ):
-            state.go(active.value, active.path, k)
+                st.caption("This stop has no notes yet; add them on the Lecture page.")
 
 
 def _add_view(page_key: str, where: str) -> None:

@@ -59,7 +59,7 @@ def test_lecture_page_lists_every_default_stop_and_starts_the_path():
     assert_clean(at)
     assert query(at) == {"path": "default", "stop": "1"}
     assert at.title[0].value == "Attention Lab"  # stop 1 is the home page
-    assert bar_text(at).startswith(f"**Stop 1/{len(DEFAULT.stops)}: What attention is**")
+    assert bar_text(at).startswith(f"**Stop 1/{len(DEFAULT.stops)} · What attention is**")
     assert at.button(key="lecture_previous").disabled
 
 
@@ -147,7 +147,7 @@ def test_my_path_followed_from_its_link_and_edited_on_the_way():
     at = app(path=encode(path))  # a shared link: the path becomes mine to edit
     assert_clean(at)
     assert mine(at) == path
-    assert bar_text(at).startswith("**Stop 1/2: Narrow")
+    assert bar_text(at).startswith("**Stop 1/2 · Narrow")
     at.button(key="lecture_back").click().run()  # open the stop's view
     assert at.select_slider(key="bandwidth").value == 0.1
     at.select_slider(key="bandwidth").set_value(1.0).run()
@@ -155,7 +155,7 @@ def test_my_path_followed_from_its_link_and_edited_on_the_way():
     assert_clean(at)
     assert len(mine(at).stops) == 3
     assert decode(query(at)["path"]) == mine(at)  # the link follows the edit
-    assert bar_text(at).startswith("**Stop 1/3: Narrow")
+    assert bar_text(at).startswith("**Stop 1/3 · Narrow")
     button(at, "Leave the path").click().run()
     assert "path" not in query(at) and not bar_text(at)
     assert len(mine(at).stops) == 3  # my path is kept

@@ -85,12 +85,13 @@ def _editor() -> None:
             "(in the sidebar, or in the path bar while a path is active); or copy the lecture "
             "into it; or load a JSON file below."
         )
-    else:
-        if st.button("Start my path", icon=":material/play_arrow:", type="primary"):
-            state.start(mine)
-        for i, stop in enumerate(mine.stops):
-            _stop_editor(i, stop, len(mine.stops), v)
+    elif st.button("Start my path", icon=":material/play_arrow:", type="primary"):
+        state.start(mine)
     _share(mine)
+    if mine.stops:
+        st.subheader("Stops")
+    for i, stop in enumerate(mine.stops):
+        _stop_editor(i, stop, len(mine.stops), v)
 
 
 def _stop_editor(i: int, stop: Stop, n: int, v: int) -> None:
@@ -146,16 +147,18 @@ def _stop_editor(i: int, stop: Stop, n: int, v: int) -> None:
 
 
 def _share(mine: LecturePath) -> None:
-    st.subheader("Share")
+    """A link, a JSON download, and loading a JSON file."""
     if mine.stops:
         try:
             code = encode(mine)
         except PathError as e:
             st.warning(md_escape(str(e)))
         else:
-            base = (st.context.url or "").rstrip("/")
-            st.markdown("A link that opens this page with my path loaded (copy it):")
-            st.code(f"{base}/lecture?{PATH_PARAM}={code}", language=None, wrap_lines=True)
+            base = (st.context.url or "").rstrip("/").removesuffix("/lecture")  # the app's root
+            st.caption(
+                "A link that opens this page with my path loaded (copy button on the right):"
+            )
+            st.code(f"{base}/lecture?{PATH_PARAM}={code}", language=None)
         st.download_button(
             "Download my path (JSON)",
             mine.to_json(),

@@ -1,8 +1,9 @@
 """The lecture path bar on every page (Streamlit), drawn by app.py above the page.
 
-While a path is active: ◀ Previous · Stop k/N: title · Next ▶ (PageUp / PageDown, the keys a
-presenter's clicker sends), the stop's talking points and its question, "Add this view to my
-path" and "Leave the path". Without one, only "Add this view to my path" in the sidebar.
+While a path is active: "Stop k/N · title" over ◀ Previous · Next ▶ (PageUp / PageDown, the keys
+a presenter's clicker sends), Notes (the stop's talking points and its question, in a popover),
+"Add this view to my path" and "Leave the path". Without one, only "Add this view to my path",
+in the sidebar.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ NEXT_KEY, PREVIOUS_KEY = "PageDown", "PageUp"  # a presenter's clicker sends the
 # room reads the stop's title, which grows with the page; the lecturer works the buttons).
 _PRESENTING_CSS = """
 <style>
-[data-testid="stMain"] .st-key-lecture_bar button p,
-[data-testid="stMain"] .st-key-lecture_bar summary p { font-size: 1rem !important; }
+[data-testid="stMain"] .st-key-lecture_bar button p { font-size: 1rem !important; }
 </style>
 """
 
@@ -64,6 +64,8 @@ def _bar(active: state.Active, page_key: str) -> None:
                 type="primary",
             ):
                 state.go(active.value, active.path, k + 1)
+            with st.popover("Notes", icon=":material/speaker_notes:"):
+                _notes(active)
             _add_view(page_key, "bar")
             st.button(
                 "Leave the path", icon=":material/close:", key="lecture_leave", on_click=state.leave
@@ -77,33 +79,43 @@ def _bar(active: state.Active, page_key: str) -> None:
                 help=f"Open {page_title(stop.page)} as this stop set it up",
             ):
                 state.go(active.value, active.path, k)
-        with st.expander("Talking points and the question for the room", key="lecture_notes"):
-            st.caption(
-                f"{md_escape(page_title(stop.page))} · stop {k + 1} of {n} in "
-                f"“{md_escape(active.path.title)}”"
-            )
-            for point in stop.points:
-                st.markdown(f"- {md_escape(point)}")
-            if stop.question:
-                st.markdown(f"**Ask the room:** {md_escape(stop.question)}")
-            if not stop.points and not stop.question:
-                st.caption("This stop has no notes yet; add them on the Lecture page.")
+
+
+def _notes(active: state.Active) -> None:
+    """The stop's talking points and its question, for the lecturer."""
+    k, n, stop = active.index, len(active.path.stops), active.stop
+    st.caption(
+        f"{md_escape(page_title(stop.page))} · stop {k + 1} of {n} in "
+        f"“{md_escape(active.path.title)}”"
+    )
+    lines = [f"- {md_escape(point)}" for point in stop.points]
+    if stop.question:
+        lines += ["", f"**Ask the room:** {md_escape(stop.question)}"]
+    if lines:
+        st.markdown("\n".join(lines))
+    else:
+        st.caption("This stop has no notes yet; add them on the Lecture page.")
 
 
 def _add_view(page_key: str, where: str) -> None:
     """A popover that adds the page on screen, with its URL state, to my path."""
     mine = state.draft()
+    in_sidebar = where == "sidebar"
+    label = "Add this view to my path" if in_sidebar else "Add this view"
+    width = "stretch" if in_sidebar else "content"
     if page_key not in page_keys():
         st.button(
-            "Add this view to my path",
+            label,
             icon=":material/bookmark_add:",
             key=f"lecture_add_{where}",
             disabled=True,
             help="Open a model page (or Home) first: the Lecture page is not a stop.",
-            width="stretch",
+            width=width,
         )
         return
-    with st.popover("Add this view to my path", icon=":material/bookmark_add:", width="stretch"):
+    with st.popover(
+        label, icon=":material/bookmark_add:", width=width, help="Add this view to my path"
+    ):
         st.caption(
             f"Adds {page_title(page_key)} with its current settings as stop "
             f"{len(mine.stops) + 1} of {md_escape(mine.title)}. Edit, reorder or share it on "

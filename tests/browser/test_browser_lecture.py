@@ -100,4 +100,5 @@ def test_presentation_mode_stays_on_and_bound_widgets_follow_the_stop(page, app_
     )
     page.get_by_role("button", name="Leave the path").click()
     page.wait_for_function("() => !location.search.includes('path=')", timeout=30_000)
-    assert page.locator(".st-key-lecture_bar").count() == 0
+    expect(page.locator(".st-key-lecture_bar")).to_have_count(0, timeout=WAIT)
+    assert exceptions_on(page) == []

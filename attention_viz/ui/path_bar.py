@@ -122,10 +122,15 @@ def _add_view(page_key: str, where: str) -> None:
             "the Lecture page."
         )
         st.text_input(
-            "Stop title", page_title(page_key), max_chars=MAX_TITLE, key=f"lecture_title_{where}"
+            "Stop title",
+            page_title(page_key),
+            max_chars=MAX_TITLE,
+            key=_field("title", where, page_key),
         )
         st.text_input(
-            "Question for the room (optional)", max_chars=MAX_POINT, key=f"lecture_q_{where}"
+            "Question for the room (optional)",
+            max_chars=MAX_POINT,
+            key=_field("question", where, page_key),
         )
         st.button(
             "Add",
@@ -142,9 +147,9 @@ def _add(page_key: str, where: str) -> None:
     stop = Stop(
         page_key,
         state.current_view(),
-        s[f"lecture_title_{where}"].strip() or page_title(page_key),
+        s[_field("title", where, page_key)].strip() or page_title(page_key),
         (),
-        s[f"lecture_q_{where}"].strip(),
+        s[_field("question", where, page_key)].strip(),
     )
     try:
         mine = state.draft().added(stop)
@@ -156,3 +161,9 @@ def _add(page_key: str, where: str) -> None:
         md_escape(f"Added “{stop.title}” as stop {len(mine.stops)} of {mine.title}"),
         icon=":material/bookmark_added:",
     )
+
+
+def _field(name: str, where: str, page_key: str) -> str:
+    """A key of the add-a-stop form: new for each page and after each stop added, so that
+    the title starts as the page's title and the fields start empty again."""
+    return f"lecture_add_{name}_{where}_{page_key or 'home'}_{state.version()}"

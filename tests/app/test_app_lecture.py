@@ -99,7 +99,9 @@ def test_bad_path_and_stop_in_the_url_get_warnings_not_errors():
 def test_add_views_reorder_remove_rename_and_share():
     at = app(KERNEL_PAGE, bandwidth="0.3", kernel="laplace")
     assert query(at)["bandwidth"] == "0.3"
-    at.text_input(key="lecture_title_sidebar").set_value("Laplace <kernel>").run()
+    (title,) = [t for t in at.text_input if t.key.startswith("lecture_add_title_sidebar_kernel")]
+    assert title.value == "Kernel regression"  # the page's title to start with
+    title.set_value("Laplace <kernel>").run()
     at.button(key="lecture_add_sidebar").click().run()
     assert_clean(at)
     assert mine(at).stops == (
@@ -108,7 +110,7 @@ def test_add_views_reorder_remove_rename_and_share():
     at.query_params.clear()  # as the browser does when a page is picked in the navigation
     at.switch_page(str(ROOT / "attention_viz/ui/home.py")).run()
     at.button(key="lecture_add_sidebar").click().run()
-    assert [s.page for s in mine(at).stops] == ["kernel_regression", ""]
+    assert [(s.page, s.title) for s in mine(at).stops][1] == ("", "Home")
 
     lecture(at)
     assert_clean(at)
@@ -142,12 +144,14 @@ def test_add_views_reorder_remove_rename_and_share():
 def test_my_path_followed_from_its_link_and_edited_on_the_way():
     path = LecturePath(
         "Two stops",
-        (Stop("kernel_regression", {"bandwidth": "0.1"}, "Narrow"), Stop("", {}, "Home")),
+        (Stop("kernel_regression", {"bandwidth": "0.1"}, "Narrow <b>x</b>"), Stop("", {}, "Home")),
     )
     at = app(path=encode(path))  # a shared link: the path becomes mine to edit
     assert_clean(at)
     assert mine(at) == path
-    assert bar_text(at).startswith("**Stop 1/2 · Narrow")
+    assert bar_text(at).startswith("**Stop 1/2 · Narrow <b>x</b>**")
+    (raw,) = [m.value for m in at.markdown if m.value.startswith("**Stop ")]
+    assert r"Narrow \<b\>x\</b\>" in raw  # user text is shown as text, never as HTML
     at.button(key="lecture_back").click().run()  # open the stop's view
     assert at.select_slider(key="bandwidth").value == 0.1
     at.select_slider(key="bandwidth").set_value(1.0).run()

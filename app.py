@@ -5,16 +5,22 @@ import streamlit as st
 from attention_viz.device import configure_threads
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
-from attention_viz.ui import sidebar
+from attention_viz.ui import path_bar, sidebar
 from attention_viz.ui.widgets import show_warnings
 
 
 def pages() -> list:
-    """Home, then one page per family that has one, in the families' order."""
+    """Home, the Lecture, then one page per family that has one, in the families' order."""
     home = st.Page(
         str(PACKAGE_DIR / "ui/home.py"), title="Home", icon=":material/home:", default=True
     )
-    return [home] + [
+    lecture = st.Page(
+        str(PACKAGE_DIR / "ui/lecture_page.py"),
+        title="Lecture",
+        icon=":material/school:",
+        url_path="lecture",
+    )
+    return [home, lecture] + [
         st.Page(str(f.page_path()), title=f.title, icon=f.icon, url_path=f.key)
         for f in families()
         if f.page is not None
@@ -26,6 +32,7 @@ def main() -> None:
     configure_threads()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
+    path_bar.render(page.url_path)
     page.run()
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from attention_viz.families import families
+from attention_viz.family import PACKAGE_DIR
 
 st.title("Attention Lab")
 st.markdown(
@@ -22,6 +23,11 @@ st.latex(r"\alpha(q, k_i) = \frac{\exp a(q, k_i)}{\sum_j \exp a(q, k_j)}")
 st.markdown(
     "The score $a(q, k)$ is what differs between models: a kernel of the distance, a dot "
     "product, or a small neural network. Each row of a heatmap is one query's weights."
+)
+st.page_link(
+    str(PACKAGE_DIR / "ui/lecture_page.py"),
+    label="Teach with it: the lecture path through every page",
+    icon=":material/school:",
 )
 st.subheader("Models")
 for f in families():

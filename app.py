@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from attention_viz.device import configure_threads
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
 from attention_viz.ui import sidebar
+from attention_viz.ui.startup import prepare_server
 from attention_viz.ui.widgets import show_warnings
 
 
@@ -23,7 +23,7 @@ def pages() -> list:
 
 def main() -> None:
     st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
-    configure_threads()
+    prepare_server()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
     page.run()

@@ -14,6 +14,7 @@ import numpy as np
 
 from attention_viz import registry
 from attention_viz.checkpoint import WeightsError, load_checkpoint
+from attention_viz.deploy import command as serve_command
 from attention_viz.device import configure_threads, pick_device
 from attention_viz.families import families, family_of
 from attention_viz.family import resolve
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_bench)
 
     loadtest_command.add_parser(sub)
+    serve_command.add_parser(sub)
     return p
 
 

@@ -119,4 +119,3 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("memory", "memory", lambda rng: "", _memory),
     )
 }
-DEFAULT_PAGES = ("kernel", "dates", "translation")  # a lecture on the three design-card models

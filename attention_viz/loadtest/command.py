@@ -6,8 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from attention_viz.loadtest.actions import DEFAULT_PAGES, SCENARIOS
-from attention_viz.loadtest.runner import MAX_SECONDS, MAX_SESSIONS
+from attention_viz.loadtest.limits import DEFAULT_PAGES, MAX_SECONDS, MAX_SESSIONS, PAGES
 
 
 def add_parser(sub) -> None:
@@ -24,7 +23,7 @@ def add_parser(sub) -> None:
     c.add_argument(
         "--pages",
         default=",".join(DEFAULT_PAGES),
-        help=f"comma-separated, dealt to sessions in turn; of {', '.join(SCENARIOS)}",
+        help=f"comma-separated, dealt to sessions in turn; of {', '.join(PAGES)}",
     )
     c.add_argument("--seed", type=int, default=0, help="think times, values typed, pages' URLs")
     c.add_argument("--timeout", type=float, default=30, help="seconds before an action fails")

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attention_viz.loadtest.actions import SCENARIOS, Scenario
+from attention_viz.loadtest.limits import MAX_SECONDS, MAX_SESSIONS
 from attention_viz.loadtest.protocol import Endpoint, check_loopback
 from attention_viz.loadtest.session import Run, Tab
 
-MAX_SESSIONS = 200
-MAX_SECONDS = 1800
 THINK_SECONDS = (2.0, 5.0)
 
 
@@ -64,10 +63,19 @@ def run_load(
             opening a shared link at once).
     """
     check_bounds(url, sessions, seconds, pages)
-    return asyncio.run(_room(url, sessions, seconds, list(pages), seed, timeout, ramp))
+    return asyncio.run(room(url, sessions, seconds, list(pages), seed, timeout, ramp))
 
 
-async def _room(url, sessions, seconds, pages, seed, timeout, ramp) -> list[Event]:
+async def room(
+    url: str,
+    sessions: int,
+    seconds: float,
+    pages: Sequence[str],
+    seed: int = 0,
+    timeout: float = 30.0,
+    ramp: float = 2.0,
+) -> list[Event]:
+    """run_load inside a running event loop (bounds checked by the caller)."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
     events: list[Event] = []

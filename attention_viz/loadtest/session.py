@@ -12,6 +12,7 @@ import asyncio
 import random
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -50,9 +51,16 @@ class Run:
     upstream: str = ""  # which replica answered (behind attention_viz.deploy's nginx)
 
 
-def initial_state(widget: Widget) -> WidgetState | None:
-    """The value the frontend reports for a widget it has just drawn (None: no value)."""
+def initial_state(widget: Widget, current: bool = True) -> WidgetState | None:
+    """The value the frontend reports for a widget it has just drawn (None: no value), or,
+    with current=False, the widget's default."""
     e, state = widget.element, WidgetState(id=widget.id)
+    if not current:
+        e = type(e)()
+        e.CopyFrom(widget.element)
+        e.set_value = False
+        if widget.kind in ("radio", "selectbox"):
+            e.ClearField("raw_value")
     if widget.kind == "slider":
         values = list(e.value) if e.set_value else list(e.default)
         if e.options:  # a select_slider: the options' formatted text
@@ -77,6 +85,23 @@ def initial_state(widget: Widget) -> WidgetState | None:
     return state
 
 
+def _url_text(state: WidgetState) -> str:
+    """A widget value as the frontend writes it into the URL."""
+    kind = state.WhichOneof("value")
+    value = getattr(state, kind)
+    if kind in ("string_array_value", "double_array_value"):
+        return ",".join(_number_text(v) for v in value.data)
+    if kind == "bool_value":
+        return "true" if value else "false"
+    return _number_text(value)
+
+
+def _number_text(v: object) -> str:
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
 class Tab:
     """A browser tab on one page of the app."""
 
@@ -92,6 +117,7 @@ class Tab:
         self.states: dict[str, WidgetState] = {}
         self.last_run_fragment = False
         self.upstream = ""
+        self.metrics: dict[str, str] = {}  # label -> value of the st.metric boxes shown
         self.events: list[tuple[str, Run]] = []  # runs nobody asked for: reconnects
 
     # -- what a student does ------------------------------------------------------------
@@ -125,6 +151,7 @@ class Tab:
                 triggers.append(s)
             else:
                 self.states[s.id] = s
+                self._write_url(s)
         message = rerun_message(
             self.query_string,
             [*self.states.values(), *triggers],
@@ -135,6 +162,20 @@ class Tab:
         if run.error == "disconnect":  # the page was mid-run: the frontend reruns it
             await self.recover(lost_after=run.latency, rerun=True)
         return run
+
+    def _write_url(self, state: WidgetState) -> None:
+        """A widget bound to the URL (bind="query-params") is written there by the frontend
+        itself: key=value, left out at the widget's default."""
+        widget = self.widgets.get(state.id)
+        key = getattr(widget.element, "query_param_key", "") if widget else ""
+        if not key:
+            return
+        params = [(k, v) for k, v in parse_qsl(self.query_string, keep_blank_values=True)]
+        params = [(k, v) for k, v in params if k != key]
+        default = initial_state(widget, current=False)
+        if default is None or _url_text(state) != _url_text(default):
+            params.append((key, _url_text(state)))
+        self.query_string = urlencode(params)
 
     async def idle(self, seconds: float) -> None:
         """Think time. Watches the socket as the frontend does: a close starts a reconnect,
@@ -258,6 +299,9 @@ class Tab:
         if kind == "exception":
             run.error = "exception"
             run.alerts.append(f"{element.exception.type}: {element.exception.message}")
+            return
+        if kind == "metric":
+            self.metrics[element.metric.label] = element.metric.body
             return
         if kind == "alert" and element.alert.format == element.alert.ERROR:
             run.alerts.append(element.alert.body)

@@ -8,77 +8,20 @@ stops it at the end, or measures a running one given its process id.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from attention_viz.loadtest.protocol import HEALTH_PATH, check_loopback
+from attention_viz.deploy.server import Server
+from attention_viz.loadtest.protocol import check_loopback
 from attention_viz.loadtest.report import Resources
 from attention_viz.loadtest.runner import Event, check_bounds, run_load
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 MAX_LEVELS = 10
-
-
-def healthy(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/{HEALTH_PATH}", timeout=timeout) as r:
-            return r.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-class Server:
-    """`streamlit run app.py` on a loopback port, logging to a temporary file."""
-
-    def __init__(self, port: int, env: Mapping[str, str] | None = None) -> None:
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.env = {**os.environ, **(env or {})}
-        self.log = Path(tempfile.mkdtemp(prefix="attention-viz-sweep-")) / "server.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, wait: float = 90.0) -> Server:
-        if healthy(self.url):
-            raise RuntimeError(f"a server already answers at {self.url}; pass its --server-pid")
-        command = [
-            sys.executable, "-m", "streamlit", "run", str(APP),
-            "--server.headless", "true", "--server.address", "127.0.0.1",
-            "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                command, cwd=APP.parent, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + wait
-        while not healthy(self.url):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the server did not start; its log: {self.log}")
-            time.sleep(0.5)
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -148,7 +91,8 @@ def sweep(
     _, port = check_loopback(url)
     server = None
     if server_pid is None:
-        server = Server(port, server_env).start()
+        log_file = Path(tempfile.mkdtemp(prefix="attention-viz-sweep-")) / "server.log"
+        server = Server(port, log_file, server_env).start()
         url, server_pid = server.url + urlsplit(url).path, server.pid
         log(f"started {url} (pid {server_pid}); log: {server.log}")
     events: list[Event] = []

@@ -137,8 +137,12 @@ async def _student(
     started = loop.time()
     run = await tab.open(scenario.query(rng))
     record("open", run, started)
-    if run.error == "disconnect":
-        return  # the page never loaded: nothing to act on
+    if run.error == "disconnect":  # the socket closed while the page loaded: the frontend
+        back = await tab.recover(rerun=True)  # reruns it (as mid-run)
+        record_background(tab)
+        if back is None or back.error:
+            await tab.close()
+            return  # no server answered: nothing to act on
     try:
         while (left := deadline - loop.time()) > 0:
             await tab.idle(min(rng.uniform(*THINK_SECONDS), left))

@@ -160,7 +160,7 @@ class Tab:
         )
         run = await self._run(message)
         if run.error == "disconnect":  # the page was mid-run: the frontend reruns it
-            await self.recover(lost_after=run.latency, rerun=True)
+            await self.recover(rerun=True)
         return run
 
     def _write_url(self, state: WidgetState) -> None:
@@ -194,7 +194,7 @@ class Tab:
                 self.ws = None
                 await self.recover(rerun=self.last_run_fragment)
 
-    async def recover(self, lost_after: float = 0.0, rerun: bool = False) -> Run | None:
+    async def recover(self, rerun: bool = False) -> Run | None:
         """Reconnect (offering the last session id) and, if `rerun`, run the page again with
         its query string and widget states. Appends ("reconnect", Run) to self.events, timed
         from the socket's loss to the page back (rerun) or the socket open (no rerun).
@@ -203,7 +203,7 @@ class Tab:
             the Run, or None when no server answered for RECONNECT_GIVE_UP seconds.
         """
         loop = asyncio.get_running_loop()
-        lost_at = loop.time() - lost_after
+        lost_at = loop.time()
         while True:
             ws = await self.browser.reconnect(self.session_id, self.rng, RECONNECT_GIVE_UP)
             if ws is None:

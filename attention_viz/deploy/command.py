@@ -23,12 +23,28 @@ def add_parser(sub) -> None:
         help="the first replica's port; the others follow it (8501, 8502, ...)",
     )
     c.add_argument("--dir", type=Path, default=None, help="config and logs (default: a temp dir)")
+    c.add_argument(
+        "--config-only",
+        metavar="HOST:PORT",
+        nargs="+",
+        default=None,
+        help="only print the nginx.conf for replicas already running at these addresses "
+        "(other machines); nginx then listens on --listen",
+    )
+    c.add_argument("--listen", default=None, help="with --config-only, e.g. 0.0.0.0:80")
     c.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from attention_viz.deploy import replicas
 
+    if args.config_only:
+        from attention_viz.deploy.nginx import render
+
+        directory = args.dir or Path("/var/lib/attention-viz")
+        listen = args.listen or f"127.0.0.1:{args.port}"
+        print(render(directory, listen, args.config_only, expose_upstream=False), end="")
+        return 0
     ports = [args.replica_port + i for i in range(args.replicas)]
     try:
         deployment = replicas.start(args.replicas, args.port, ports, args.dir)

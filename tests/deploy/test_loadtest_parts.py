@@ -119,3 +119,17 @@ def test_the_csvs_and_the_chart_are_written(tmp_path):
     written = report.save_figure(report.figure(rows, resources), tmp_path / "chart.html")
     assert written[0].read_text().count("kernel.bandwidth p95") >= 1
     assert "RSS peak 800 MB" in report.table(rows, resources)
+
+
+def test_the_sampler_reads_cpu_and_memory_of_a_process_from_proc():
+    import os
+    import time
+
+    from attention_viz.loadtest.sweep import Sampler, cpu_seconds, rss_mb
+
+    assert rss_mb(os.getpid()) > 10 and cpu_seconds(os.getpid()) > 0
+    with Sampler(os.getpid(), every=0.05) as s:
+        end = time.process_time() + 0.3
+        while time.process_time() < end:  # busy: this process is the one sampled
+            pass
+    assert s.peak > 10 and s.cpu_pct > 10 and s.client_cpu_pct > 10

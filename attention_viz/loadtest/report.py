@@ -143,7 +143,7 @@ def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: 
         row_heights=[0.65, 0.35] if resources else None,
         specs=[[{}], [{"secondary_y": True}]] if resources else [[{}]],
     )
-    for action in sorted({r.action for r in rows} - {"reconnect"}):
+    for action in sorted({r.action for r in rows} - {"reconnect", "reload"}):
         mine = [r for r in rows if r.action == action and r.p95 is not None]
         x = [r.level for r in mine]
         for q, dash in (("p95", "solid"), ("p50", "dash")):

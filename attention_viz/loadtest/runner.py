@@ -27,7 +27,7 @@ class Event:
     level: int  # how many tabs the run had
     session: int
     page: str
-    action: str  # "open", "reconnect" or the scenario's step name
+    action: str  # "open", "reconnect", "reload" or the scenario's step name
     start: float  # seconds since the run began
     latency: float  # seconds; for errors, until the failure was seen
     first_chart: float | None
@@ -149,6 +149,9 @@ async def _student(
             record_background(tab)
             if loop.time() >= deadline:
                 break
+            if not tab.widgets:  # the page never finished drawing (a timeout): reload it
+                await tab.reload()
+                record_background(tab)
             step = scenario.act(tab, rng)
             started = loop.time()
             if step is None:  # not on screen: the page did not draw it (or is gone)

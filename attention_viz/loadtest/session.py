@@ -194,9 +194,14 @@ class Tab:
                 self.ws = None
                 await self.recover(rerun=self.last_run_fragment)
 
-    async def recover(self, rerun: bool = False) -> Run | None:
+    async def reload(self) -> Run | None:
+        """What a student does with a page that never finished: reload it (a new socket,
+        the page run again from its URL). Logged as a "reload" event."""
+        return await self.recover(rerun=True, label="reload")
+
+    async def recover(self, rerun: bool = False, label: str = "reconnect") -> Run | None:
         """Reconnect (offering the last session id) and, if `rerun`, run the page again with
-        its query string and widget states. Appends ("reconnect", Run) to self.events, timed
+        its query string and widget states. Appends (label, Run) to self.events, timed
         from the socket's loss to the page back (rerun) or the socket open (no rerun).
 
         Returns:
@@ -207,7 +212,7 @@ class Tab:
         while True:
             ws = await self.browser.reconnect(self.session_id, self.rng, RECONNECT_GIVE_UP)
             if ws is None:
-                self.events.append(("reconnect", Run(error="lost", latency=loop.time() - lost_at)))
+                self.events.append((label, Run(error="lost", latency=loop.time() - lost_at)))
                 return None
             self.ws = ws
             self.upstream = ws.response.headers.get(UPSTREAM_HEADER, "")
@@ -223,7 +228,7 @@ class Tab:
                 if run.error == "disconnect":
                     continue
             run.latency = loop.time() - lost_at
-            self.events.append(("reconnect", run))
+            self.events.append((label, run))
             return run
 
     async def close(self) -> None:
@@ -243,7 +248,9 @@ class Tab:
             await asyncio.wait_for(self._read_run(run, start), self.timeout)
         except (TimeoutError, asyncio.TimeoutError):
             run.error = "timeout"
-            await self.close()  # its late messages would be read as the next run's
+            await self.close()  # its late messages would be read as the next run's;
+            self.widgets.clear()  # the student reloads the page (see reload())
+            self.states.clear()
             self.last_run_fragment = False
         except (ConnectionClosed, OSError):
             run.error = "disconnect"

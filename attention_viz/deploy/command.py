@@ -23,6 +23,7 @@ def add_parser(sub) -> None:
         help="the first replica's port; the others follow it (8501, 8502, ...)",
     )
     c.add_argument("--dir", type=Path, default=None, help="config and logs (default: a temp dir)")
+    c.add_argument("--no-warm", action="store_true", help="skip opening every page once first")
     c.add_argument(
         "--config-only",
         metavar="HOST:PORT",
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     ports = [args.replica_port + i for i in range(args.replicas)]
     try:
-        deployment = replicas.start(args.replicas, args.port, ports, args.dir)
+        warm = () if args.no_warm else replicas.PAGES
+        deployment = replicas.start(args.replicas, args.port, ports, args.dir, warm=warm)
     except RuntimeError as e:
         raise ValueError(str(e)) from e
     print(f"Attention Lab: {deployment.url}  ({args.replicas} replicas on ports {ports})")

@@ -1,8 +1,9 @@
 """The capacity sweep: levels of concurrent sessions against one server, each for T seconds,
 with the server's memory (RSS) and CPU read from /proc (psutil is not a dependency).
 
-The sweep starts its own server (this checkout's app.py on the URL's loopback port) and
-stops it at the end, or measures a running one given its process id.
+The sweep starts its own server (this checkout's app.py on the URL's loopback port), opens
+every page once (a cold start, timed apart from the levels) and stops it at the end; or it
+measures a running server given its process id.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from attention_viz.deploy.replicas import warm_up
 from attention_viz.deploy.server import Server
+from attention_viz.loadtest.limits import PAGES
 from attention_viz.loadtest.protocol import check_loopback
 from attention_viz.loadtest.report import Resources
 from attention_viz.loadtest.runner import Event, check_bounds, run_load
@@ -95,6 +98,7 @@ def sweep(
         server = Server(port, log_file, server_env).start()
         url, server_pid = server.url + urlsplit(url).path, server.pid
         log(f"started {url} (pid {server_pid}); log: {server.log}")
+        log(f"cold start: every page opened once in {warm_up([server.url], PAGES):.1f} s")
     events: list[Event] = []
     resources: list[Resources] = []
     try:

@@ -32,7 +32,7 @@ def deployment():
         if os.environ.get("CI"):
             pytest.fail("nginx is missing in CI: `.ci/setup --dev` must install it")
         pytest.skip("nginx is not installed (apt-get install nginx); CI runs this test")
-    d = replicas.start(2, free_port(), [free_port(), free_port()])
+    d = replicas.start(2, free_port(), [free_port(), free_port()], warm=("kernel", "dates"))
     yield d
     d.stop()
 

@@ -43,6 +43,13 @@ class Resources:
     cpu_pct: float  # of one core: 200 means both cores of a 2-core machine
     client_cpu_pct: float
     load_avg_1m: float  # of the whole machine, at the level's end
+    wall_s: float = 0.0  # how long the level ran, its last actions included
+    level_runs: int = 0  # script runs the level's tabs waited for (all actions)
+
+    @property
+    def cpu_ms_per_run(self) -> float:
+        """Server CPU per script run: what one action costs, whatever the machine's load."""
+        return 10 * self.cpu_pct * self.wall_s / max(self.level_runs, 1)
 
 
 def summarize(events: Iterable[Event]) -> list[Summary]:
@@ -92,8 +99,8 @@ def table(rows: Sequence[Summary], resources: Sequence[Resources] = ()) -> str:
             x = by_level[level]
             lines.append(
                 f"{'':>8} server: RSS peak {x.rss_mb_peak:.0f} MB (end {x.rss_mb_end:.0f} MB), "
-                f"CPU {x.cpu_pct:.0f}% of one core; client CPU {x.client_cpu_pct:.0f}%; "
-                f"load average {x.load_avg_1m:.2f}"
+                f"CPU {x.cpu_pct:.0f}% of one core ({x.cpu_ms_per_run:.0f} ms per run); "
+                f"client CPU {x.client_cpu_pct:.0f}%; load average {x.load_avg_1m:.2f}"
             )
     return "\n".join(lines)
 

@@ -63,7 +63,7 @@ class Sampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        wall = max(time.monotonic() - self._t0, 1e-9)
+        self.wall = wall = max(time.monotonic() - self._t0, 1e-9)
         self.cpu_pct = 100 * (cpu_seconds(self.pid) - self._cpu0) / wall
         self.client_cpu_pct = 100 * (_own_cpu() - self._self0) / wall
         self.end = rss_mb(self.pid)
@@ -106,7 +106,8 @@ def sweep(
         for level in levels:
             log(f"{level} sessions for {seconds:g} s (load average {os.getloadavg()[0]:.2f})")
             with Sampler(server_pid) as s:
-                events += run_load(url, level, seconds, pages, seed=seed)
+                level_events = run_load(url, level, seconds, pages, seed=seed)
+            events += level_events
             resources.append(
                 Resources(
                     level,
@@ -115,6 +116,8 @@ def sweep(
                     round(s.cpu_pct, 1),
                     round(s.client_cpu_pct, 1),
                     round(os.getloadavg()[0], 2),
+                    round(s.wall, 1),
+                    len(level_events),
                 )
             )
             time.sleep(pause)  # disconnected sessions are cleaned up between levels

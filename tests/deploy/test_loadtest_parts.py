@@ -108,17 +108,18 @@ def test_percentiles_leave_failed_runs_out_and_count_them_by_kind():
 
 def test_the_csvs_and_the_chart_are_written(tmp_path):
     rows = report.summarize(_events())
-    resources = [report.Resources(5, 800.0, 790.0, 150.0, 10.0, 1.5)]
+    resources = [report.Resources(5, 800.0, 790.0, 150.0, 10.0, 1.5, 20.0, 101)]
     report.write_summary(rows, resources, tmp_path / "sweep.csv")
     report.write_events(_events(), tmp_path / "events.csv")
     header, line = (tmp_path / "sweep.csv").read_text().splitlines()
-    assert header.startswith("level,action,runs,p50,p95") and header.endswith("load_avg_1m")
+    assert header.startswith("level,action,runs,p50,p95") and header.endswith("load_avg_1m,wall_s,level_runs")
     assert line.startswith("5,kernel.bandwidth,101,")
-    assert line.endswith(",800.0,790.0,150.0,10.0,1.5")
+    assert line.endswith(",800.0,790.0,150.0,10.0,1.5,20.0,101")
     assert len((tmp_path / "events.csv").read_text().splitlines()) == 102
     written = report.save_figure(report.figure(rows, resources), tmp_path / "chart.html")
     assert written[0].read_text().count("kernel.bandwidth p95") >= 1
     assert "RSS peak 800 MB" in report.table(rows, resources)
+    assert "(297 ms per run)" in report.table(rows, resources)  # 1.5 cores x 20 s / 101
 
 
 def test_the_sampler_reads_cpu_and_memory_of_a_process_from_proc():

@@ -28,6 +28,7 @@ from attention_viz.loadtest.protocol import (
 )
 
 RECONNECT_GIVE_UP = 60.0  # seconds a tab keeps trying before it counts as lost
+RECONNECT_TRIES = 5  # sockets that close again mid-rerun before it counts as lost
 
 
 @dataclass
@@ -209,11 +210,10 @@ class Tab:
         """
         loop = asyncio.get_running_loop()
         lost_at = loop.time()
-        while True:
+        for _ in range(RECONNECT_TRIES):
             ws = await self.browser.reconnect(self.session_id, self.rng, RECONNECT_GIVE_UP)
             if ws is None:
-                self.events.append((label, Run(error="lost", latency=loop.time() - lost_at)))
-                return None
+                break
             self.ws = ws
             self.upstream = ws.response.headers.get(UPSTREAM_HEADER, "")
             run = Run(upstream=self.upstream)
@@ -230,6 +230,8 @@ class Tab:
             run.latency = loop.time() - lost_at
             self.events.append((label, run))
             return run
+        self.events.append((label, Run(error="lost", latency=loop.time() - lost_at)))
+        return None
 
     async def close(self) -> None:
         if self.ws is not None:

@@ -5,7 +5,7 @@ import streamlit as st
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
 from attention_viz.ui import sidebar
-from attention_viz.ui.startup import prepare_server
+from attention_viz.ui.startup import prepare_server, rerun_on_reconnect
 from attention_viz.ui.widgets import show_warnings
 
 
@@ -26,6 +26,8 @@ def main() -> None:
     prepare_server()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
+    with st.sidebar:
+        rerun_on_reconnect()
     page.run()
 
 

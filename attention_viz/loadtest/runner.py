@@ -74,10 +74,15 @@ async def room(
     seed: int = 0,
     timeout: float = 30.0,
     ramp: float = 2.0,
+    t0: float | None = None,
 ) -> list[Event]:
-    """run_load inside a running event loop (bounds checked by the caller)."""
+    """run_load inside a running event loop (bounds checked by the caller).
+
+    Args:
+        t0: the loop time events count from and the seconds run from (default: now).
+    """
     loop = asyncio.get_running_loop()
-    t0 = loop.time()
+    t0 = loop.time() if t0 is None else t0
     events: list[Event] = []
     students = [
         _student(

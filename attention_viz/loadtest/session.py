@@ -117,6 +117,7 @@ class Tab:
         self.widgets: dict[str, Widget] = {}
         self.states: dict[str, WidgetState] = {}
         self.last_run_fragment = False
+        self.timed_fragment = False  # the page has a fragment with run_every
         self.upstream = ""
         self.metrics: dict[str, str] = {}  # label -> value of the st.metric boxes shown
         self.events: list[tuple[str, Run]] = []  # runs nobody asked for: reconnects
@@ -124,16 +125,24 @@ class Tab:
     # -- what a student does ------------------------------------------------------------
 
     async def open(self, query: str = "") -> Run:
-        """Load the page the way a browser does, and wait for its first run."""
+        """Load the page the way a browser does, and wait for its first run. Timed from the
+        first HTTP request: the page, health and the websocket handshake count too."""
+        loop = asyncio.get_running_loop()
+        begun = loop.time()
         self.query_string = query
         if not await self.browser.load(query):
-            return Run(error="disconnect")
+            return Run(error="disconnect", latency=loop.time() - begun)
         try:
             self.ws = await self.browser.open_socket(None, self.timeout)
         except (OSError, TimeoutError, WebSocketException):
-            return Run(error="disconnect")
+            return Run(error="disconnect", latency=loop.time() - begun)
         self.upstream = self.ws.response.headers.get(UPSTREAM_HEADER, "")
-        return await self._run(rerun_message(query, [], page_name=self.browser.endpoint.page))
+        run = await self._run(rerun_message(query, [], page_name=self.browser.endpoint.page))
+        before_run = loop.time() - begun - run.latency  # HTTP and handshake
+        run.latency += before_run
+        if run.first_chart is not None:
+            run.first_chart += before_run
+        return run
 
     def find(self, kind: str, label: str) -> Widget | None:
         """The rendered widget of this type whose label starts with `label`."""
@@ -180,7 +189,8 @@ class Tab:
 
     async def idle(self, seconds: float) -> None:
         """Think time. Watches the socket as the frontend does: a close starts a reconnect,
-        with a rerun only if the last run was a fragment's (App.handleConnectionStateChanged)."""
+        with a rerun only if the last run was a fragment's or the page has a timed fragment
+        (App.handleConnectionStateChanged)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while (left := deadline - loop.time()) > 0:
@@ -193,7 +203,7 @@ class Tab:
                 return
             except (ConnectionClosed, OSError):
                 self.ws = None
-                await self.recover(rerun=self.last_run_fragment)
+                await self.recover(rerun=self.last_run_fragment or self.timed_fragment)
 
     async def reload(self) -> Run | None:
         """What a student does with a page that never finished: reload it (a new socket,
@@ -283,6 +293,8 @@ class Tab:
                     run.first_chart = loop.time() - start
             elif kind == "navigation":  # with st.navigation, the page is named here
                 self.page_script_hash = msg.navigation.page_script_hash
+            elif kind == "auto_rerun":  # a timed fragment: the frontend reruns on reconnect
+                self.timed_fragment = True
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "page_not_found":

@@ -112,7 +112,8 @@ def test_the_csvs_and_the_chart_are_written(tmp_path):
     report.write_summary(rows, resources, tmp_path / "sweep.csv")
     report.write_events(_events(), tmp_path / "events.csv")
     header, line = (tmp_path / "sweep.csv").read_text().splitlines()
-    assert header.startswith("level,action,runs,p50,p95") and header.endswith("load_avg_1m,wall_s,level_runs")
+    assert header.startswith("level,action,runs,p50,p95")
+    assert header.endswith("load_avg_1m,wall_s,level_runs")
     assert line.startswith("5,kernel.bandwidth,101,")
     assert line.endswith(",800.0,790.0,150.0,10.0,1.5,20.0,101")
     assert len((tmp_path / "events.csv").read_text().splitlines()) == 102

@@ -110,9 +110,11 @@ async def _failover(deployment, url: str) -> str:
     assert before["dates"][0] == "text=9-3-1945"
 
     started = loop.time()
-    load = asyncio.create_task(room(url, 6, 24, ["kernel", "dates", "translation"], seed=5))
+    # A long action timeout: a run that is slow on the surviving replica is not a lost one.
+    pages = ["kernel", "dates", "translation"]
+    load = asyncio.create_task(room(url, 6, 24, pages, seed=5, timeout=120, t0=started))
     await asyncio.sleep(9)
-    killed = loop.time() - started  # as the events count time: from the room's start
+    killed = loop.time() - started  # as the events count time
     await asyncio.to_thread(victim.kill)
 
     await kernel.idle(20)  # sees the socket close, reconnects and reruns the page
@@ -121,7 +123,10 @@ async def _failover(deployment, url: str) -> str:
     assert back.upstream != f"127.0.0.1:{victim.port}"
     assert (kernel.query_string, _metrics(kernel)) == before["kernel"]
 
-    await dates.idle(5)  # reconnects; the page reruns at the next action, on the survivor
+    await dates.idle(5)  # idle after a full run: reruns only for the app's timed fragment
+    ((what, back_dates),) = dates.events
+    assert what == "reconnect" and not back_dates.error, back_dates
+    assert (dates.query_string, _metrics(dates)) == before["dates"]
     await _set(dates, "text_input", "A date", string_value="24jun1932")
     assert dates.upstream == back.upstream and dates.query_string == "text=24jun1932"
     # A reload (or the bookmark) of the URL it had before: the same page, from the URL alone.
@@ -142,9 +147,10 @@ async def _failover(deployment, url: str) -> str:
     reconnects = [e for e in events if e.action == "reconnect"]
     assert {e.session for e in reconnects} <= on_victim
     assert all(not e.error and e.upstream != victim_address for e in reconnects), reconnects
-    later = [e for e in events if e.session in on_victim and e.action not in ("open", "reconnect")]
-    assert any(e.upstream != victim_address and not e.error for e in later), (killed, events)
-    times = sorted([back.latency] + [e.latency for e in reconnects])
+    # Whatever they did after the kill ran on the survivor (the witnesses above show it does).
+    later = [e for e in events if e.session in on_victim and e.start > killed + 1]
+    assert all(e.upstream != victim_address for e in later), (killed, later)
+    times = sorted([back.latency, back_dates.latency] + [e.latency for e in reconnects])
     return (
         f"{len(on_victim)} of 6 students were on the killed replica; {len(errors)} runs in "
         f"flight were lost; reconnect (socket lost -> page back or socket open) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ def _write(path: Path, header: list[str], rows: Iterable[Sequence]) -> None:
 
 def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: str = ""):
     """Latency (p50 dashed, p95 solid) per action against sessions; server RSS and CPU below."""
+    from plotly.colors import qualitative
     from plotly.subplots import make_subplots
 
     fig = make_subplots(
@@ -150,7 +152,8 @@ def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: 
         row_heights=[0.65, 0.35] if resources else None,
         specs=[[{}], [{"secondary_y": True}]] if resources else [[{}]],
     )
-    for action in sorted({r.action for r in rows} - {"reconnect", "reload"}):
+    actions = sorted({r.action for r in rows} - {"reconnect", "reload"})
+    for action, colour in zip(actions, itertools.cycle(qualitative.D3), strict=False):
         mine = [r for r in rows if r.action == action and r.p95 is not None]
         x = [r.level for r in mine]
         for q, dash in (("p95", "solid"), ("p50", "dash")):
@@ -159,7 +162,7 @@ def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: 
                 y=[getattr(r, q) for r in mine],
                 name=f"{action} {q}",
                 mode="lines+markers",
-                line={"dash": dash},
+                line={"dash": dash, "color": colour},
                 legendgroup=action,
                 hovertemplate="%{x} sessions: %{y:.3f} s<extra>" + f"{action} {q}</extra>",
                 row=1,
@@ -172,6 +175,7 @@ def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: 
             x=x,
             y=[r.rss_mb_peak for r in resources],
             name="server RSS peak (MB)",
+            marker_color="#bbbbbb",
             opacity=0.5,
             row=2,
             col=1,
@@ -180,6 +184,7 @@ def figure(rows: Sequence[Summary], resources: Sequence[Resources] = (), title: 
             x=x,
             y=[r.cpu_pct for r in resources],
             name="server CPU (% of a core)",
+            line_color="#d62728",
             mode="lines+markers",
             row=2,
             col=1,

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from attention_viz.device import configure_threads
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
 from attention_viz.ui import path_bar, sidebar
+from attention_viz.ui.startup import prepare_server, rerun_on_reconnect
 from attention_viz.ui.widgets import show_warnings
 
 
@@ -29,9 +29,11 @@ def pages() -> list:
 
 def main() -> None:
     st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
-    configure_threads()
+    prepare_server()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
+    with st.sidebar:
+        rerun_on_reconnect()
     path_bar.render(page.url_path)
     page.run()
 

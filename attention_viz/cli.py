@@ -14,9 +14,11 @@ import numpy as np
 
 from attention_viz import registry
 from attention_viz.checkpoint import WeightsError, load_checkpoint
+from attention_viz.deploy import command as serve_command
 from attention_viz.device import configure_threads, pick_device
 from attention_viz.families import families, family_of
 from attention_viz.family import resolve
+from attention_viz.loadtest import command as loadtest_command
 from attention_viz.registry import (
     entry,
     list_models,
@@ -69,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("target", choices=sorted(bench_targets()))
     c.add_argument("--quick", action="store_true", help="fewer repeats")
     c.set_defaults(run=_bench)
+
+    loadtest_command.add_parser(sub)
+    serve_command.add_parser(sub)
     return p
 
 

@@ -38,15 +38,24 @@ def _available() -> list[str]:
     return [*found, "cpu"]
 
 
-def configure_threads() -> int:
+SERVER_THREADS = 1  # the app: its parallelism is its sessions, one core each (see below)
+
+
+def configure_threads(default: int | None = None) -> int:
     """Set torch's intra-op threads once per process, so concurrent sessions share the cores.
 
-    ATTENTION_VIZ_THREADS overrides; the default is the number of cores this process may use.
+    ATTENTION_VIZ_THREADS overrides; else `default`; else the number of cores this process
+    may use (right for one user: the CLI, a notebook). A server passes SERVER_THREADS: each
+    session's small ops on several threads each oversubscribe the cores (2 sessions x 2
+    threads on 2 cores), and spin-waiting threads of the pool then slow every op several
+    times over; one thread per op lets concurrent sessions use the cores instead.
     """
     try:
         n = int(os.environ.get(THREADS_ENV, "0"))
     except ValueError:
         n = 0
+    if n <= 0 and default is not None:
+        n = default
     if n <= 0:
         n = (
             len(os.sched_getaffinity(0))

@@ -11,6 +11,7 @@ import functools
 import os
 import site
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,18 +66,27 @@ def weights_stem(name: str, directory: Path | None = None) -> Path:
     return (directory or PRETRAINED_DIR) / name
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def load_model(name: str, device: str | None = None) -> Any:
     """Build a registered model from its shipped weights, on the best device, in eval mode.
 
     Cached per (name, device): every caller shares one read-only instance; predict() runs
     under torch.inference_mode() and never mutates it. The checkpoint's metadata (training
-    record: history, metrics, ...) is on `model.training_record`.
+    record: history, metrics, ...) is on `model.training_record`. Thread-safe: sessions
+    that ask for a model at the same moment wait for one load instead of each loading it.
 
     Raises:
         KeyError: unknown name. WeightsError: missing or corrupt weights (the message names
         the file and the command that rebuilds it).
     """
+    with _LOADING:
+        return _load(name, device)
+
+
+@functools.cache
+def _load(name: str, device: str | None) -> Any:
     fam = family_of(name)
     checkpoint = load_checkpoint(weights_stem(name), rebuild_command(name))
     try:
@@ -90,3 +100,6 @@ def load_model(name: str, device: str | None = None) -> Any:
     model.training_record = {k: v for k, v in checkpoint.meta.items() if k != "vocab"}
     target = torch.device(device) if device else pick_device()[0]
     return model.to(target).eval()
+
+
+load_model.cache_clear = _load.cache_clear  # type: ignore[attr-defined]  # tests reset it

@@ -6,7 +6,7 @@ from attention_viz.device import configure_threads
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
 from attention_viz.ui import sidebar
-from attention_viz.ui.widgets import show_warnings
+from attention_viz.ui.widgets import boundary, show_warnings
 
 
 def pages() -> list:
@@ -26,7 +26,8 @@ def main() -> None:
     configure_threads()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
-    page.run()
+    with boundary("drawing this page"):  # the last resort; pages have their own boundaries
+        page.run()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from attention_viz.ui.widgets import (
 )
 
 MODEL, BASELINE = "caption-attention", "caption-baseline"
+UPLOAD_MB = 2  # the upload box refuses larger files (the server's maxUploadSize is 2 MB too)
 SOURCES = {"random": "Random scene", "builder": "Build a scene", "upload": "Upload an image"}
 PARAMS = [
     url_state.choice("source", list(SOURCES), "random"),
@@ -102,9 +103,10 @@ def main() -> None:
 
 def _upload() -> bytes | None:
     file = st.file_uploader(
-        f"A PNG or JPEG image (at most {MAX_FILE_BYTES // 1_000_000} MB; it is resized to 64×64)",
+        f"A PNG or JPEG image (at most {UPLOAD_MB} MB; it is resized to 64×64)",
         type=["png", "jpg", "jpeg"],
         key="upload_file",
+        max_upload_size=min(UPLOAD_MB, MAX_FILE_BYTES // 1_000_000),
     )
     st.caption("An uploaded image is not kept in the URL: a bookmark reopens the upload box.")
     if file is None:

@@ -221,7 +221,11 @@ def batch_conversion() -> None:
     )
     c = st.columns(2)
     c[0].text_area("Paste dates, one per line", height=150, **url_state.bind(PARAMS, "batch"))
-    upload = c[1].file_uploader("…or upload a file", type=["txt", "csv", "tsv"], key="upload")
+    upload = c[1].file_uploader(
+        f"…or upload a file (at most {date_analysis.MAX_UPLOAD_BYTES // 1000} kB)",
+        type=["txt", "csv", "tsv"],
+        key="upload",
+    )
     _sync()
     lines = st.session_state.batch.splitlines()
     if upload is not None:

@@ -10,6 +10,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from attention_viz.bench.app_server import free_port
@@ -83,3 +85,21 @@ class AppServer:
     def __exit__(self, *exc) -> None:
         self.stop()
         self.log.close()
+
+
+@contextmanager
+def sessions(browser, count: int) -> Iterator[list]:
+    """`count` browser sessions (contexts); fails if any page logged a JavaScript error."""
+    contexts = [browser.new_context(viewport={"width": 1300, "height": 900}) for _ in range(count)]
+    errors: list[str] = []
+    pages = []
+    for c in contexts:
+        p = c.new_page()
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        pages.append(p)
+    try:
+        yield pages
+    finally:
+        for c in contexts:
+            c.close()
+    assert not errors, f"JavaScript errors: {errors}"

@@ -8,13 +8,12 @@ for larger counts; these tests need a browser anyway, to see what a student sees
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
 from conftest import exceptions_on, wait_for_app
 from playwright.sync_api import expect
-from server_control import AppServer
+from server_control import AppServer, sessions
 
 from attention_viz import faults
 
@@ -22,24 +21,6 @@ pytestmark = pytest.mark.browser
 
 TRIGGER = "FAULT-7f3a9c"
 DATES = {"25 sept 1984": "1984-09-25", "8/23/08": "2008-08-23", "3 july 2011": "2011-07-03"}
-
-
-@contextmanager
-def sessions(browser, count: int):
-    """`count` browser sessions (contexts); fails if any page logged a JavaScript error."""
-    contexts = [browser.new_context(viewport={"width": 1300, "height": 900}) for _ in range(count)]
-    errors: list[str] = []
-    pages = []
-    for c in contexts:
-        p = c.new_page()
-        p.on("pageerror", lambda e: errors.append(str(e)))
-        pages.append(p)
-    try:
-        yield pages
-    finally:
-        for c in contexts:
-            c.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def output_of(page) -> str:

@@ -21,11 +21,14 @@ BASE_FONT, PRESENT_FONT = 13, 22
 
 log = logging.getLogger(__name__)
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# Every character markdown, GFM, KaTeX ($) or Streamlit (:red[...], :emoji:) gives a meaning;
+# "=" too (a line of them under text makes a heading).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 def md_escape(text: str) -> str:
-    """User text made literal inside Streamlit markdown (no emphasis, links, HTML, LaTeX, emoji)."""
+    """User text made literal inside Streamlit markdown (no emphasis, links, HTML, LaTeX,
+    emoji, headings): a backslash before every special character (CommonMark escapes)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

@@ -6,7 +6,7 @@ from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
 from attention_viz.ui import path_bar, sidebar
 from attention_viz.ui.startup import prepare_server, rerun_on_reconnect
-from attention_viz.ui.widgets import show_warnings
+from attention_viz.ui.widgets import boundary, show_warnings
 
 
 def pages() -> list:
@@ -35,7 +35,8 @@ def main() -> None:
     with st.sidebar:
         rerun_on_reconnect()
     path_bar.render(page.url_path)
-    page.run()
+    with boundary("drawing this page"):  # the last resort; pages have their own boundaries
+        page.run()
 
 
 if __name__ == "__main__":

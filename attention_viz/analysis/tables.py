@@ -1,27 +1,35 @@
 """Tables in and out: CSV text that spreadsheets open safely (a text cell starting with
-= + - @ is not run), and the input<TAB>expected files `evaluate --file` reads."""
+= + - @, a tab or a carriage return is not run as a formula), and the input<TAB>expected
+files `evaluate --file` reads."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading formula character gets a quote mark."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
+    """Text a spreadsheet shows as text: a leading formula character gets a quote mark
+    (OWASP's advice), except in a plain number such as -0.25, which stays a number."""
+    if text[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     """A CSV with a header line; text cells are made safe, numbers are written as they are."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: with "\r\n" as the terminator, the writer quotes any cell that
+    # holds a CR or LF, so no cell can start a new spreadsheet row (and a formula in it).
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in (header, *rows):
         writer.writerow([safe_cell(c) if isinstance(c, str) else c for c in row])
     return out.getvalue()

@@ -1,13 +1,17 @@
-"""Pieces every page uses: safe text, figures with export, CSV downloads, cached models."""
+"""Pieces every page uses: safe text, error boundaries, figures with export, cached models."""
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from attention_viz import faults
 from attention_viz.checkpoint import WeightsError
 from attention_viz.registry import load_model
 
@@ -15,12 +19,41 @@ PRESENT_KEY = "present"  # app-wide presentation mode (large fonts), in the URL 
 EXPORT_KEY = "export_format"  # image format of every chart's camera button
 BASE_FONT, PRESENT_FONT = 13, 22
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+log = logging.getLogger(__name__)
+
+# Every character markdown, GFM, KaTeX ($) or Streamlit (:red[...], :emoji:) gives a meaning;
+# "=" too (a line of them under text makes a heading).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 def md_escape(text: str) -> str:
-    """User text made literal inside Streamlit markdown (no emphasis, links, HTML, LaTeX, emoji)."""
+    """User text made literal inside Streamlit markdown (no emphasis, links, HTML, LaTeX,
+    emoji, headings): a backslash before every special character (CommonMark escapes)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def show_failure(what: str, error: Exception) -> None:
+    """An unexpected error: its traceback goes to the server log under a short reference,
+    the user gets one line naming what failed (never the traceback)."""
+    ref = secrets.token_hex(4)
+    log.error("%s failed [ref %s]", what, ref, exc_info=error)
+    st.error(
+        f"Something went wrong while {what} ({type(error).__name__}; reference {ref} in the "
+        "server log). The rest of the page still works: try another input, or reload.",
+        icon=":material/error:",
+    )
+
+
+@contextmanager
+def boundary(what: str) -> Iterator[None]:
+    """Error boundary around a model call or a page section (also a decorator): an
+    unexpected exception becomes show_failure's message and the page goes on after the
+    block. Expected input errors (ValueError) are the caller's to word, inside the block.
+    Streamlit's own rerun and stop signals are BaseExceptions and pass through."""
+    try:
+        yield
+    except Exception as e:  # everything: that is the point of a boundary
+        show_failure(what, e)
 
 
 def presenting() -> bool:
@@ -52,7 +85,7 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
 
 @st.cache_resource(show_spinner="Loading model…")
 def _cached_model(name: str):
-    return load_model(name)
+    return faults.armed(load_model(name), name)  # armed only under $ATTENTION_VIZ_FAULT
 
 
 def model_or_message(name: str):

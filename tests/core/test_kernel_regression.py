@@ -182,4 +182,4 @@ def test_csv_table_quotes_and_defuses_formulas():
     from attention_viz.analysis.tables import matrix_csv
 
     text = matrix_csv(["q \\ k", "a,b", "=cmd"], np.array([[0.25, 0.75]]), ["-1"])
-    assert text.splitlines() == ['q \\ k,"a,b",\'=cmd', "'-1,0.25,0.75"]
+    assert text.splitlines() == ['q \\ k,"a,b",\'=cmd', "-1,0.25,0.75"]  # -1 is a number

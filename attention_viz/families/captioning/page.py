@@ -15,18 +15,20 @@ from attention_viz.analysis.tables import matrix_csv
 from attention_viz.families.captioning import page_scene, plots, scenes
 from attention_viz.families.captioning.analysis import Analysis, analyse
 from attention_viz.families.captioning.inputs import MAX_FILE_BYTES, OUTSIDE_NOTE, decode, to_array
-from attention_viz.registry import load_model
 from attention_viz.seq2seq import MAX_BEAM
 from attention_viz.ui import quiz, url_state
 from attention_viz.ui.widgets import (
+    boundary,
     md_escape,
     model_or_message,
     presenting,
+    show_failure,
     show_figure,
     show_warnings,
 )
 
 MODEL, BASELINE = "caption-attention", "caption-baseline"
+UPLOAD_MB = 2  # the upload box refuses larger files (the server's maxUploadSize is 2 MB too)
 SOURCES = {"random": "Random scene", "builder": "Build a scene", "upload": "Upload an image"}
 PARAMS = [
     url_state.choice("source", list(SOURCES), "random"),
@@ -42,7 +44,7 @@ PARAMS = [
 @st.cache_data(max_entries=256, show_spinner=False)
 def _analyse(name: str, key: tuple, beam: int, upload: bytes | None = None) -> Analysis:
     """Caption a scene named by its description (or an uploaded image's bytes)."""
-    model = load_model(name)
+    model = model_or_message(name)  # the shared model; the caller checked that it loads
     if upload is not None:
         return analyse(model, decode(upload, "the upload"), beam=beam)
     scene = scenes.described(key)
@@ -92,6 +94,9 @@ def main() -> None:
     except ValueError as e:
         st.error(md_escape(str(e)))
         return
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure(f"captioning with {MODEL}", e)
+        return
     image = _image(key, upload)
     _captions(a, key, beam, upload)
     panels_view(a, image)
@@ -101,9 +106,10 @@ def main() -> None:
 
 def _upload() -> bytes | None:
     file = st.file_uploader(
-        f"A PNG or JPEG image (at most {MAX_FILE_BYTES // 1_000_000} MB; it is resized to 64×64)",
+        f"A PNG or JPEG image (at most {UPLOAD_MB} MB; it is resized to 64×64)",
         type=["png", "jpg", "jpeg"],
         key="upload_file",
+        max_upload_size=min(UPLOAD_MB, MAX_FILE_BYTES // 1_000_000),
     )
     st.caption("An uploaded image is not kept in the URL: a bookmark reopens the upload box.")
     if file is None:
@@ -146,7 +152,9 @@ def _captions(a: Analysis, key: tuple, beam: int, upload: bytes | None) -> None:
         m[1].metric("log probability", f"{p.log_prob:.3f}")
     with right:
         st.subheader("Baseline (no attention)")
-        if model_or_message(BASELINE) is not None:
+        with boundary(f"captioning with {BASELINE}"):
+            if model_or_message(BASELINE) is None:
+                return
             b = _analyse(BASELINE, key, beam, upload)
             st.markdown(f"### {md_escape(b.prediction.text) or '(empty)'}")
             if b.gold_caption is not None:

@@ -16,7 +16,13 @@ from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
 from attention_viz.ui import quiz, sequence, url_state
-from attention_viz.ui.widgets import md_escape, model_or_message, presenting, show_warnings
+from attention_viz.ui.widgets import (
+    md_escape,
+    model_or_message,
+    presenting,
+    show_failure,
+    show_warnings,
+)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -47,6 +53,9 @@ def main() -> None:
         p = predict(model_or_message(s.model), s.model, s.text)
     except ValueError as e:
         st.error(md_escape(str(e)))
+        p = None
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure(f"converting this date with {s.model}", e)
         p = None
     text = s.text.strip()
     gold = data.parse(text) if p is not None else None

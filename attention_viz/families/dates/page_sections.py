@@ -15,7 +15,7 @@ from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.plots.heatmap import attention_heatmap
 from attention_viz.prediction import Prediction
 from attention_viz.ui import sequence, url_state
-from attention_viz.ui.widgets import md_escape, model_or_message, show_figure
+from attention_viz.ui.widgets import md_escape, model_or_message, show_failure, show_figure
 
 MODELS = FAMILY.names()
 TASK_MODELS = task_models("dates")  # the date models and other families' date converters
@@ -66,6 +66,9 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
         cmp = date_analysis.compare_decodings(model, text, target)
     except ValueError as e:
         st.error(md_escape(str(e)))
+        return
+    except Exception as e:
+        show_failure(f"decoding with teacher forcing ({name})", e)
         return
     marks = "".join("^" if d else " " for d in cmp.differs)
     st.code(
@@ -199,6 +202,9 @@ def comparison(text: str | None) -> None:
             except ValueError as e:
                 st.error(md_escape(f"{name}: {e}"))
                 continue
+            except Exception as e:
+                show_failure(f"converting this date with {name}", e)
+                continue
             st.markdown(f"**{name}** → `{p.text}`")
             if p.attention is None:
                 st.info(f"{name} has no attention.")
@@ -215,7 +221,11 @@ def batch_conversion() -> None:
     )
     c = st.columns(2)
     c[0].text_area("Paste dates, one per line", height=150, **url_state.bind(PARAMS, "batch"))
-    upload = c[1].file_uploader("…or upload a file", type=["txt", "csv", "tsv"], key="upload")
+    upload = c[1].file_uploader(
+        f"…or upload a file (at most {date_analysis.MAX_UPLOAD_BYTES // 1000} kB)",
+        type=["txt", "csv", "tsv"],
+        key="upload",
+    )
     _sync()
     lines = st.session_state.batch.splitlines()
     if upload is not None:
@@ -231,6 +241,9 @@ def batch_conversion() -> None:
         rows = date_analysis.convert_lines(model_or_message(name), lines)
     except ValueError as e:
         st.error(md_escape(str(e)))
+        return
+    except Exception as e:
+        show_failure(f"converting the batch with {name}", e)
         return
     table = pd.DataFrame([r.__dict__ for r in rows])
     st.dataframe(table, hide_index=True)

@@ -14,7 +14,7 @@ from attention_viz.attention import KERNELS
 from attention_viz.families.kernel import plots
 from attention_viz.families.kernel.data import FUNCTIONS, query_grid, sample
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import show_figure, show_warnings
+from attention_viz.ui.widgets import md_escape, show_failure, show_figure, show_warnings
 
 BANDWIDTHS = sorted(
     {round(m * 10.0**e, 6) for e in range(-3, 3) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)}
@@ -112,15 +112,18 @@ def model_view() -> None:
         else:
             y_hat, weights = kr.nadaraya_watson(x_train, y_train, x_query, s.kernel, bandwidth)
         loo = _loo(function, n_train, noise, seed, s.kernel)
+        # The chosen query is pooled on its own, at exactly the x the slider shows.
+        xq = np.array([s.query])
+        if s.pooling == "average":
+            yq, wq = kr.average_pooling(x_train, y_train, xq)
+        else:
+            yq, wq = kr.nadaraya_watson(x_train, y_train, xq, s.kernel, bandwidth)
     except ValueError as e:
-        st.error(str(e))
+        st.error(md_escape(str(e)))
         return
-    # The chosen query is pooled on its own, at exactly the x the slider shows.
-    xq = np.array([s.query])
-    if s.pooling == "average":
-        yq, wq = kr.average_pooling(x_train, y_train, xq)
-    else:
-        yq, wq = kr.nadaraya_watson(x_train, y_train, xq, s.kernel, bandwidth)
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure("pooling", e)
+        return
     truth_q = float(FUNCTIONS[function].f(xq)[0])
 
     left, right = st.columns([3, 2])

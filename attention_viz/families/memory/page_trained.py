@@ -15,7 +15,13 @@ from attention_viz.families.memory import plots
 from attention_viz.families.memory.data import format_bits, parse_bits, random_bits
 from attention_viz.families.memory.predict import Trace, to_prediction
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import md_escape, model_or_message, presenting, show_figure
+from attention_viz.ui.widgets import (
+    md_escape,
+    model_or_message,
+    presenting,
+    show_failure,
+    show_figure,
+)
 
 MODEL = "ntm-copy"
 WIDTH = 8  # bits per row of the shipped model
@@ -68,7 +74,11 @@ def trained_section() -> None:
     except ValueError as e:
         st.error(f"{md_escape(str(e))}. Rows of exactly {WIDTH} bits, 1 to {MAX_ROWS} rows.")
         return
-    t = _trace(format_bits(bits))
+    try:
+        t = _trace(format_bits(bits))
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure(f"running {MODEL} on these bits", e)
+        return
     p = to_prediction(t, trained)
     for w in p.warnings:
         st.warning(md_escape(w), icon="⚠️")

@@ -27,7 +27,7 @@ from attention_viz.families.selfattention.tokens import (
     shuffle_order,
 )
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import md_escape, show_figure, show_warnings
+from attention_viz.ui.widgets import md_escape, show_failure, show_figure, show_warnings
 
 D_MODELS = [4, 6, 8, 12, 16, 32, 64, 128]
 MAX_HEADS = 4
@@ -97,7 +97,11 @@ def main() -> None:
     w_q, w_k, w_v, w_o = _weights(d_model, n_heads, warnings)
     show_warnings(warnings)
     options = Options(scale=s.scale, causal=s.causal, positions=s.positions)
-    steps = self_attention_steps(embed(tokens, d_model), w_q, w_k, w_v, w_o, options)
+    try:
+        steps = self_attention_steps(embed(tokens, d_model), w_q, w_k, w_v, w_o, options)
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure("computing the attention layer", e)
+        return
     _lessons(steps, words, order, (w_q, w_k, w_v, w_o), options)
     _pipeline(steps, tokens)
     explain(steps, tokens)

@@ -14,7 +14,7 @@ from attention_viz.families.transformer import page_sections as sections
 from attention_viz.families.transformer.tasks import TASKS
 from attention_viz.registry import entry, list_models
 from attention_viz.ui import quiz, url_state
-from attention_viz.ui.widgets import md_escape, model_or_message, show_warnings
+from attention_viz.ui.widgets import md_escape, model_or_message, show_failure, show_warnings
 
 
 def main() -> None:
@@ -47,6 +47,10 @@ def main() -> None:
         p = sections.predict(model, s.model, s.text, ())
     except ValueError as e:
         st.error(md_escape(str(e)))
+        url_state.sync(sections.PARAMS)
+        return
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure(f"running {s.model}", e)
         url_state.sync(sections.PARAMS)
         return
     show_warnings(p.warnings)

@@ -17,7 +17,7 @@ from attention_viz.plots.heatmap import attention_heatmap
 from attention_viz.prediction import Prediction
 from attention_viz.registry import list_models
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import md_escape, presenting, show_figure
+from attention_viz.ui.widgets import boundary, md_escape, presenting, show_figure
 
 MAPS = {
     "cross": "cross-attention (output × input)",
@@ -216,6 +216,7 @@ def _summary_table(summaries: list[analysis.HeadSummary]) -> pd.DataFrame:
 
 
 @st.fragment
+@boundary("running the model with heads switched off")
 def ablation(model, p: Prediction) -> None:
     s = st.session_state
     st.subheader("What if a head is switched off?")

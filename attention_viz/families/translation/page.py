@@ -16,7 +16,13 @@ from attention_viz.families.translation.lexicon import vocabulary_rows
 from attention_viz.families.translation.metrics import metrics_table
 from attention_viz.seq2seq import MAX_BEAM
 from attention_viz.ui import quiz, sequence, url_state
-from attention_viz.ui.widgets import md_escape, model_or_message, show_warnings
+from attention_viz.ui.widgets import (
+    boundary,
+    md_escape,
+    model_or_message,
+    show_failure,
+    show_warnings,
+)
 
 NAMES = FAMILY.names()
 AXES = sequence.Axes("French word", "English word", "gold alignment")
@@ -113,6 +119,9 @@ def main() -> None:
     except ValueError as e:
         st.error(md_escape(str(e)))
         return
+    except Exception as e:  # the error boundary: this session sees a message, others go on
+        show_failure(f"translating with {s.model}", e)
+        return
     _output(free)
     result_view(s.model, s.sentence, beam)
     _about(s.model)
@@ -140,6 +149,7 @@ def _output(a: Analysis) -> None:
 
 
 @st.fragment
+@boundary("drawing the heatmaps")
 def result_view(name: str, text: str, beam: int) -> None:
     """Heatmaps and the step-through; reruns alone when a view control moves."""
     s = st.session_state

@@ -18,11 +18,11 @@ import torch
 from torch import nn
 
 from attention_viz.checkpoint import Checkpoint
-from attention_viz.decoding import Encoded, StepOutput
-from attention_viz.families.transformer import tasks
+from attention_viz.decoding import TOP_K, Decoded, Encoded, StepOutput
+from attention_viz.families.transformer import incremental, tasks
 from attention_viz.families.transformer.stacks import Decoder, DecoderOnly, Encoder
 from attention_viz.prediction import AttentionMap, Axis, Prediction
-from attention_viz.seq2seq import Seq2Seq, Source, check_each
+from attention_viz.seq2seq import CHUNK, Seq2Seq, Source, check_each
 
 
 @dataclass
@@ -149,6 +149,15 @@ class TransformerSeq2Seq(Seq2Seq):
         )
         return maps
 
+    def logits(
+        self, ids: torch.Tensor, valid_lens: torch.Tensor, target_in: torch.Tensor
+    ) -> torch.Tensor:
+        """Teacher forcing without weights, through the fused attention (training):
+        ids (B, T_k), valid_lens (B,), target_in (B, T_q) -> logits (B, T_q, V)."""
+        mask = _mask(ids, valid_lens)
+        memory, _ = self.encoder(ids, mask, self.ablate, need_weights=False)
+        return self.decoder_stack(target_in, memory, mask, self.ablate, need_weights=False).logits
+
     # --- ablation: a per-call view that shares every parameter ---
 
     def with_ablation(self, ablate) -> TransformerSeq2Seq:
@@ -157,17 +166,96 @@ class TransformerSeq2Seq(Seq2Seq):
         object.__setattr__(view, "ablate", frozenset(ablate))
         return view
 
-    def predict(self, text: str, beam: int = 1, ablate=frozenset()) -> Prediction:
+    def predict(
+        self, text: str, beam: int = 1, ablate=frozenset(), detail: bool = True
+    ) -> Prediction:
+        """One input. detail=True (what the page shows): every map (cross, encoder-self,
+        decoder-self) and the top candidates of each step; False: the output and its
+        cross-attention only. beam > 1: beam search (always in detail)."""
         if ablate:
-            return self.with_ablation(ablate).predict(text, beam)
+            return self.with_ablation(ablate).predict(text, beam, detail=detail)
+        if beam == 1:
+            return self.predict_batch([text], detail)[0]
         return super().predict(text, beam)
 
     def predict_batch(
         self, texts: list[str], detail: bool = False, ablate=frozenset()
     ) -> list[Prediction]:
+        """Greedy outputs (incremental.greedy_ids), then one teacher-forced pass over them
+        for the maps, the top candidates and the log-probability (the same numbers as the
+        decoding steps: teacher-forced equals free-running)."""
         if ablate:
             return self.with_ablation(ablate).predict_batch(texts, detail)
-        return super().predict_batch(texts, detail)
+        out: list[Prediction] = []
+        for start in range(0, len(texts), CHUNK):
+            source = self._source(texts[start : start + CHUNK], first_line=start + 1)
+            with torch.inference_mode():
+                decoded, extra = self._decode(source, detail)
+            out.extend(self._predictions(source, decoded, detail, extra=extra))
+        return out
+
+    def generate(self, texts: list[str]) -> list[str]:
+        """Only the output texts (greedy; no maps): evaluation over many inputs."""
+        out: list[str] = []
+        for start in range(0, len(texts), CHUNK):
+            source = self._source(texts[start : start + CHUNK], first_line=start + 1)
+            with torch.inference_mode():
+                memory, mask = self._memory(source, need_weights=False)[:2]
+                ids = self._greedy(memory, mask).tolist()
+            out.extend(
+                self.output_text([self.target_vocab[i] for i in row[:n]])
+                for row, n in zip(ids, _lengths(ids, self.eos_id), strict=True)
+            )
+        return out
+
+    def _memory(self, source: Source, need_weights: bool):
+        mask = _mask(source.ids, source.valid_lens)
+        memory, weights = self.encoder(source.ids, mask, self.ablate, need_weights)
+        return memory, mask, weights
+
+    def _greedy(self, memory: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        return incremental.greedy_ids(
+            self.decoder_stack, memory, mask, self.bos_id, self.eos_id, self.max_target_len,
+            self.ablate,
+        )  # fmt: skip
+
+    def _decode(self, source: Source, detail: bool) -> tuple[Decoded, list[dict] | None]:
+        """Greedy ids, then the teacher-forced pass: (Decoded, per input its self maps)."""
+        memory, mask, enc_w = self._memory(source, need_weights=detail)
+        ids = self._greedy(memory, mask)  # (B, T_q)
+        B, T_q = ids.shape
+        bos = ids.new_full((B, 1), self.bos_id)
+        fed = torch.cat([bos, ids[:, :-1]], 1)  # (B, T_q): what each step was fed
+        out = self.decoder_stack(fed, memory, mask, self.ablate)
+        logp = torch.log_softmax(out.logits.float(), -1)  # (B, T_q, V)
+        chosen = logp.gather(-1, ids[:, :, None])[..., 0].cumsum(1)  # (B, T_q)
+        lengths = _lengths(ids.tolist(), self.eos_id)
+        counted = [min(n + 1, T_q) - 1 for n in lengths]  # the <eos> step counts too
+        log_prob = chosen[torch.arange(B), torch.tensor(counted)].tolist()
+        top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
+        cross = out.cross_weights.permute(0, 3, 1, 2, 4)  # (B, T_q, L, H, T_k)
+        decoded = Decoded(ids, lengths, cross, log_prob, top_i, top_p.exp())
+        if not detail:
+            return decoded, None
+        enc = enc_w.float().cpu().numpy()  # (B, L, H, T_k, T_k)
+        dec = out.self_weights.float().cpu().numpy()  # (B, L, H, T_q, T_q)
+        extra = []
+        for b, tokens in enumerate(source.tokens):
+            n, k = lengths[b], len(tokens)
+            target = [self.target_vocab[i] for i in ids[b, :n].tolist()]
+            extra.append(
+                {
+                    "encoder-self": AttentionMap(
+                        enc[b, ..., :k, :k], Axis.tokens(tokens), Axis.tokens(tokens),
+                        self.leading_axes,
+                    ),
+                    "decoder-self": AttentionMap(
+                        dec[b, ..., :n, :n], Axis.tokens(target),
+                        Axis.tokens(["<bos>", *target[:-1]]), self.leading_axes,
+                    ),
+                }
+            )  # fmt: skip
+        return decoded, extra
 
 
 class InductionLM(nn.Module):
@@ -182,12 +270,14 @@ class InductionLM(nn.Module):
         self.vocab = self.task.vocab
         self.stack = DecoderOnly(*_stack_args(config, len(self.vocab), config.decoder_layers))
 
-    def forward(self, ids: torch.Tensor, ablate=frozenset()):
-        """ids (B, T) -> DecoderOutput(logits (B, T, V), self weights (B, L, H, T, T), None)."""
-        return self.stack(ids, ablate)
+    def forward(self, ids: torch.Tensor, ablate=frozenset(), need_weights: bool = True):
+        """ids (B, T) -> DecoderOutput(logits (B, T, V), self weights (B, L, H, T, T), None);
+        need_weights=False (training): fused attention, weights None."""
+        return self.stack(ids, ablate, need_weights)
 
-    def predict(self, text: str, ablate=frozenset()) -> Prediction:
-        return self.predict_batch([text], detail=True, ablate=ablate)[0]
+    def predict(self, text: str, ablate=frozenset(), detail: bool = True) -> Prediction:
+        """One input; detail=False leaves out the per-step top candidates."""
+        return self.predict_batch([text], detail=detail, ablate=ablate)[0]
 
     def predict_batch(
         self, texts: list[str], detail: bool = False, ablate=frozenset()
@@ -241,6 +331,11 @@ def _induction_checks(text: str, guess: list[str]) -> dict:
         return {"repeated": False}
     right = [guess[t] == text[t + 1] for t in range(half, 2 * half - 1)]
     return {"repeated": True, "second_half_accuracy": float(np.mean(right)) if right else None}
+
+
+def _lengths(ids: list[list[int]], eos: int | None) -> list[int]:
+    """Tokens before the first <eos> of each row (all of them without an <eos>)."""
+    return [row.index(eos) if eos in row else len(row) for row in ids]
 
 
 def _mask(ids: torch.Tensor, valid_lens: torch.Tensor) -> torch.Tensor | None:

@@ -89,14 +89,17 @@ def _training(model) -> dict:
         "steps": last.get("step"),
         "batch_size": record["training"]["batch_size"],
         "val_accuracy": last["val_accuracy"],
-        "load": record["training"].get("load"),
+        "load": record["training"].get("load_average"),
     }
 
 
 def _describe(t: dict) -> str:
     per_step = t["train_seconds"] / t["steps"] if t.get("steps") else None
     cpu = "" if t.get("cpu_seconds") is None else f" ({t['cpu_seconds']} s of CPU)"
-    load = "" if not t.get("load") else f", {t['load']}"
+    load = t.get("load") or ""
+    if isinstance(load, list):  # the shipped record: load average at the start and the end
+        load = f"load average {load[0]} -> {load[-1]}"
+    load = f", {load}" if load else ""
     return (
         f"{t['train_seconds']} s to validation {t['val_accuracy']}{cpu}, {t['steps']} steps of "
         f"{t['batch_size']} = {per_step:.3f} s/step{load}"

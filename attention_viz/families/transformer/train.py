@@ -69,7 +69,7 @@ RECIPES: dict[str, tuple[TransformerConfig, TrainConfig]] = {
     ),
     "transformer-dates": (
         TransformerConfig("dates", d_model=64, num_heads=4, encoder_layers=2, decoder_layers=1),
-        TrainConfig(max_steps=1_500, eval_every=250, val_examples=2_000),
+        TrainConfig(max_steps=1_200, eval_every=100, val_examples=2_000),
     ),
 }  # fmt: skip
 

@@ -55,14 +55,18 @@ def greedy_ids(
     eos: int | None,
     max_len: int,
     ablate=frozenset(),
-) -> torch.Tensor:
+    keep: bool = False,
+) -> Greedy:
     """The likeliest token at each step, for a batch; stops once every row has <eos>.
 
     Args:
         memory: (B, T_k, D) encoder output; memory_mask: (B, T_k) True at real positions.
         ablate: (stack, layer, head) triples switched off, as in stacks.head_masks.
+        keep: also return every step's logits and cross-attention weights (they are
+            computed anyway; keeping them costs a list append per step).
     Returns:
-        ids (B, T_q): every step's token, <eos> included (rows run on after their <eos>).
+        Greedy(ids (B, T_q): every step's token, <eos> included (rows run on after their
+        <eos>); with keep, logits (B, T_q, V) and cross weights (B, T_q, L, H, T_k)).
     Call under torch.inference_mode().
     """
     B, D = memory.shape[0], memory.shape[2]
@@ -74,15 +78,21 @@ def greedy_ids(
     cache = [(memory.new_zeros(B, H, 0, D // H),) * 2 for _ in layers]  # (B, H, t, d)
     y = torch.full((B,), bos, dtype=torch.long, device=memory.device)
     finished = torch.zeros(B, dtype=torch.bool, device=memory.device)
-    out = []
+    out, logits_kept, weights_kept = [], [], []
     for t in range(max_len):
         x = (embed[y] + positions[t])[:, None]  # (B, 1, D)
+        step_weights = []
         for i, layer in enumerate(layers):
-            x, cache[i] = _block_step(layer, x, cache[i], H)
+            x, cache[i], w = _block_step(layer, x, cache[i], H)
+            step_weights.append(w)
         if final is not None:
             x = F.layer_norm(x, (D,), *final)
-        y = F.linear(x[:, 0], out_w, out_b).argmax(-1)  # (B, V) -> (B,)
+        logits = F.linear(x[:, 0], out_w, out_b)  # (B, V)
+        y = logits.argmax(-1)  # (B,)
         out.append(y)
+        if keep:
+            logits_kept.append(logits)
+            weights_kept.append(torch.stack(step_weights, 1))  # (B, L, H, T_k)
         if eos is None:
             continue
         if B == 1:  # one input: one comparison, no batch bookkeeping
@@ -92,7 +102,16 @@ def greedy_ids(
             finished |= y == eos
             if bool(finished.all()):
                 break
-    return torch.stack(out, 1)
+    ids = torch.stack(out, 1)
+    if not keep:
+        return Greedy(ids, None, None)
+    return Greedy(ids, torch.stack(logits_kept, 1), torch.stack(weights_kept, 1))
+
+
+class Greedy(NamedTuple):
+    ids: torch.Tensor  # (B, T_q)
+    logits: torch.Tensor | None  # (B, T_q, V)
+    cross_weights: torch.Tensor | None  # (B, T_q, L, H, T_k), before any head ablation
 
 
 def _params(norm: nn.LayerNorm) -> tuple:
@@ -158,9 +177,10 @@ def _residual(pre_ln: bool, norm: tuple, x: torch.Tensor, f) -> torch.Tensor:
 
 
 def _block_step(layer: _Layer, x: torch.Tensor, past, H: int):
-    """x: (B, 1, D) the new position -> (B, 1, D), and the self-attention cache grown by it."""
+    """x: (B, 1, D) the new position -> (B, 1, D), the self-attention cache grown by it, and
+    the cross-attention weights (B, H, T_k) (before any ablation, as the heads computed them)."""
     B, _, D = x.shape
-    grown = []
+    grown, computed = [], []
 
     def self_attention(h: torch.Tensor) -> torch.Tensor:
         qkv = F.linear(h, *layer.qkv).view(B, 3, H, 1, D // H)
@@ -175,6 +195,7 @@ def _block_step(layer: _Layer, x: torch.Tensor, past, H: int):
     def cross_attention(h: torch.Tensor) -> torch.Tensor:
         scores = torch.baddbmm(layer.cross_bias, h, layer.cross_scores)  # (B, 1, H T_k)
         weights = torch.softmax(scores.view(B, H, -1), -1)  # (B, H, T_k)
+        computed.append(weights)
         if layer.cross_heads is not None:
             weights = weights * layer.cross_heads
         out = torch.bmm(weights.view(B, 1, -1), layer.cross_values)  # (B, 1, D)
@@ -188,4 +209,4 @@ def _block_step(layer: _Layer, x: torch.Tensor, past, H: int):
     x = _residual(layer.pre_ln, layer.norms[1], x, cross_attention)
     if layer.mlp is not None:
         x = _residual(layer.pre_ln, layer.norms[2], x, mlp)
-    return x, grown[0]
+    return x, grown[0], computed[0]

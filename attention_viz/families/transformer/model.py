@@ -201,7 +201,7 @@ class TransformerSeq2Seq(Seq2Seq):
             source = self._source(texts[start : start + CHUNK], first_line=start + 1)
             with torch.inference_mode():
                 memory, mask = self._memory(source, need_weights=False)[:2]
-                ids = self._greedy(memory, mask).tolist()
+                ids = self._greedy(memory, mask).ids.tolist()
             out.extend(
                 self.output_text([self.target_vocab[i] for i in row[:n]])
                 for row, n in zip(ids, _lengths(ids, self.eos_id), strict=True)
@@ -213,27 +213,32 @@ class TransformerSeq2Seq(Seq2Seq):
         memory, weights = self.encoder(source.ids, mask, self.ablate, need_weights)
         return memory, mask, weights
 
-    def _greedy(self, memory: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    def _greedy(self, memory: torch.Tensor, mask: torch.Tensor | None, keep: bool = False):
         return incremental.greedy_ids(
             self.decoder_stack, memory, mask, self.bos_id, self.eos_id, self.max_target_len,
-            self.ablate,
+            self.ablate, keep,
         )  # fmt: skip
 
     def _decode(self, source: Source, detail: bool) -> tuple[Decoded, list[dict] | None]:
-        """Greedy ids, then the teacher-forced pass: (Decoded, per input its self maps)."""
+        """Greedy decoding (its logits and cross-attention kept); with detail, then one
+        teacher-forced pass for the self-attention maps: (Decoded, per input its self maps)."""
         memory, mask, enc_w = self._memory(source, need_weights=detail)
-        ids = self._greedy(memory, mask)  # (B, T_q)
+        greedy = self._greedy(memory, mask, keep=not detail)
+        ids = greedy.ids  # (B, T_q)
         B, T_q = ids.shape
-        bos = ids.new_full((B, 1), self.bos_id)
-        fed = torch.cat([bos, ids[:, :-1]], 1)  # (B, T_q): what each step was fed
-        out = self.decoder_stack(fed, memory, mask, self.ablate)
-        logp = torch.log_softmax(out.logits.float(), -1)  # (B, T_q, V)
+        if detail:
+            bos = ids.new_full((B, 1), self.bos_id)
+            fed = torch.cat([bos, ids[:, :-1]], 1)  # (B, T_q): what each step was fed
+            out = self.decoder_stack(fed, memory, mask, self.ablate)
+            logits, cross = out.logits, out.cross_weights.permute(0, 3, 1, 2, 4)
+        else:
+            logits, cross = greedy.logits, greedy.cross_weights  # (B, T_q, L, H, T_k)
+        logp = torch.log_softmax(logits.float(), -1)  # (B, T_q, V)
         chosen = logp.gather(-1, ids[:, :, None])[..., 0].cumsum(1)  # (B, T_q)
         lengths = _lengths(ids.tolist(), self.eos_id)
         counted = [min(n + 1, T_q) - 1 for n in lengths]  # the <eos> step counts too
         log_prob = chosen[torch.arange(B), torch.tensor(counted)].tolist()
         top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
-        cross = out.cross_weights.permute(0, 3, 1, 2, 4)  # (B, T_q, L, H, T_k)
         decoded = Decoded(ids, lengths, cross, log_prob, top_i, top_p.exp())
         if not detail:
             return decoded, None

@@ -21,11 +21,8 @@ import torch.nn.functional as F
 from attention_viz import training
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.families.transformer import evaluate, tasks
-from attention_viz.families.transformer.model import (
-    InductionLM,
-    TransformerConfig,
-    TransformerSeq2Seq,
-)
+from attention_viz.families.transformer.language_model import InductionLM
+from attention_viz.families.transformer.model import TransformerConfig, TransformerSeq2Seq
 
 
 @dataclass(frozen=True)

@@ -181,8 +181,14 @@ class Seq2Seq(nn.Module):
         return source._replace(ids=source.ids.to(device))
 
     def _predictions(
-        self, source: Source, d: Decoded, detail: bool, forced: bool = False
+        self,
+        source: Source,
+        d: Decoded,
+        detail: bool,
+        forced: bool = False,
+        extra: list[dict[str, AttentionMap]] | None = None,
     ) -> list[Prediction]:
+        """extra: per input, maps already computed (then extra_maps() is not called)."""
         vocab = self.target_vocab
         ids = d.ids.cpu().tolist()
         weights = None if d.weights is None else d.weights.float().cpu().numpy()
@@ -203,7 +209,7 @@ class Seq2Seq(nn.Module):
                     [(vocab[i], p) for i, p in zip(ii, pp, strict=True)]
                     for ii, pp in zip(top_i[b][:n], top_p[b][:n], strict=True)
                 ]
-                maps.update(self.extra_maps(tokens_in, tokens_out))
+                maps.update(self.extra_maps(tokens_in, tokens_out) if extra is None else extra[b])
             out.append(
                 Prediction(
                     self.output_text(tokens_out),

@@ -8,11 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from attention_viz.families.transformer import analysis, tasks
-from attention_viz.families.transformer.model import (
-    InductionLM,
-    TransformerConfig,
-    TransformerSeq2Seq,
-)
+from attention_viz.families.transformer.language_model import InductionLM
+from attention_viz.families.transformer.model import TransformerConfig, TransformerSeq2Seq
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

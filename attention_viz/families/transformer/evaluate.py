@@ -22,16 +22,14 @@ def headline(model, n: int, seed: int) -> float:
         from attention_viz.families.dates import data
 
         examples = data.generate(n, "test" if seed == data.TEST_SEED else "val", seed)
-        preds = model.predict_batch([e.text for e in examples])
-        return float(np.mean([p.text == e.target for p, e in zip(preds, examples, strict=True)]))
+        outputs = model.generate([e.text for e in examples])
+        return float(np.mean([o == e.target for o, e in zip(outputs, examples, strict=True)]))
     return exact_match(model, model.task.generate(n, seed))
 
 
 def exact_match(model, texts: list[str]) -> float:
-    preds = model.predict_batch(texts)
-    return float(
-        np.mean([p.text == model.task.target(t) for p, t in zip(preds, texts, strict=True)])
-    )
+    outputs = model.generate(texts)
+    return float(np.mean([o == model.task.target(t) for o, t in zip(outputs, texts, strict=True)]))
 
 
 def induction_accuracy(model, texts: list[str]) -> float:

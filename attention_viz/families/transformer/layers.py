@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from attention_viz.attention import masked_softmax
@@ -59,7 +60,8 @@ class MultiHeadAttention(nn.Module):
         mask: torch.Tensor | None = None,
         head_mask: torch.Tensor | None = None,
         kv: tuple[torch.Tensor, torch.Tensor] | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        need_weights: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """
         Args:
             query: (B, T_q, D); key, value: (B, T_k, D).
@@ -67,12 +69,21 @@ class MultiHeadAttention(nn.Module):
             head_mask: (H,) multiplier of each head's output; 0 switches a head off.
             kv: keys and values already projected by project_kv (then key and value are
                 ignored): a decoder projects the memory once, and each position once.
+            need_weights: False computes the same output with torch's fused
+                F.scaled_dot_product_attention and returns no weights (training, and
+                decoding steps whose weights nobody reads); every query must see a key.
         Returns:
-            (output (B, T_q, D), weights (B, H, T_q, T_k)); the weights are those before
-            dropout and before ablation (what the head computed).
+            (output (B, T_q, D), weights (B, H, T_q, T_k) or None); the weights are those
+            before dropout and before ablation (what the head computed).
         """
-        steps = self.steps(query, key, value, mask, head_mask, kv)
-        return steps.output, steps.weights
+        if need_weights:
+            steps = self.steps(query, key, value, mask, head_mask, kv)
+            return steps.output, steps.weights
+        q = self._split(self.W_q(query))  # (B, H, T_q, d)
+        k, v = self.project_kv(key, value) if kv is None else kv  # (B, H, T_k, d)
+        p = self.dropout.p if self.training else 0.0
+        heads = F.scaled_dot_product_attention(q, k, v, mask, p)  # (B, H, T_q, d)
+        return self._merge(heads, head_mask), None
 
     def project_kv(
         self, key: torch.Tensor, value: torch.Tensor
@@ -100,9 +111,15 @@ class MultiHeadAttention(nn.Module):
         heads = dropped @ v  # (B, H, T_q, T_k) @ (B, H, T_k, d) -> (B, H, T_q, d)
         if head_mask is not None:
             heads = heads * head_mask.view(1, -1, 1, 1).to(heads.dtype)
+        output = self._merge(heads)
+        return AttentionSteps(q, k, v, scores, scaled, masked, weights, heads, output)
+
+    def _merge(self, heads: torch.Tensor, head_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, H, T_q, d) heads, optionally ablated -> concatenated and projected (B, T_q, D)."""
+        if head_mask is not None:
+            heads = heads * head_mask.view(1, -1, 1, 1).to(heads.dtype)
         B, H, T_q, d = heads.shape
-        merged = heads.transpose(1, 2).reshape(B, T_q, H * d)  # (B, T_q, D)
-        return AttentionSteps(q, k, v, scores, scaled, masked, weights, heads, self.W_o(merged))
+        return self.W_o(heads.transpose(1, 2).reshape(B, T_q, H * d))  # (B, T_q, D)
 
     def _split(self, x: torch.Tensor) -> torch.Tensor:
         B, T, D = x.shape
@@ -212,26 +229,32 @@ class Block(nn.Module):
         memory_mask: torch.Tensor | None = None,
         head_mask: torch.Tensor | None = None,
         cross_head_mask: torch.Tensor | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        need_weights: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
         """
         Args:
             x: (B, T_q, D) the queries' inputs.
             mask: bool broadcastable to (B, H, T_q, T), True = attend (padding and/or causal).
             memory: (B, T_k, D) encoder output for cross-attention; memory_mask (B, 1, 1, T_k).
             head_mask, cross_head_mask: (H,) per-head multipliers (0 ablates a head).
+            need_weights: False: the fused attention, no weights (None in their place).
         Returns:
             (output (B, T_q, D), self weights (B, H, T_q, T), cross weights (B, H, T_q, T_k)
             or None).
         """
         x, self_w = self._sublayer(
-            x, self.norm1, lambda h: self.self_attn(h, h, h, mask, head_mask)
+            x,
+            self.norm1,
+            lambda h: self.self_attn(h, h, h, mask, head_mask, need_weights=need_weights),
         )
         cross_w = None
         if self.cross_attn is not None:
             x, cross_w = self._sublayer(
                 x,
                 self.norm2,
-                lambda h: self.cross_attn(h, memory, memory, memory_mask, cross_head_mask),
+                lambda h: self.cross_attn(
+                    h, memory, memory, memory_mask, cross_head_mask, need_weights=need_weights
+                ),
             )
         if self.mlp is not None:
             x, _ = self._sublayer(x, self.norm3, lambda h: (self.mlp(h), None))

@@ -1,5 +1,5 @@
-"""Tiny trained transformers: an encoder–decoder (reverse, sort, dates) and a decoder-only
-language model (induction), both returning the one Prediction type.
+"""Tiny trained transformers: the config of all of them, and the encoder–decoder (reverse, sort,
+dates) returning the one Prediction type (the decoder-only model: language_model.py).
 
 Head ablation is an argument: `model.predict(text, ablate={("cross", 0, 1)})` zeroes head 1
 of layer 0's cross-attention for that call only; the shared model is never changed.
@@ -13,16 +13,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-import numpy as np
 import torch
-from torch import nn
 
 from attention_viz.checkpoint import Checkpoint
-from attention_viz.decoding import Encoded, StepOutput
-from attention_viz.families.transformer import tasks
-from attention_viz.families.transformer.stacks import Decoder, DecoderOnly, Encoder
+from attention_viz.decoding import TOP_K, Decoded, Encoded, StepOutput
+from attention_viz.families.transformer import incremental, tasks
+from attention_viz.families.transformer.stacks import Decoder, Encoder
 from attention_viz.prediction import AttentionMap, Axis, Prediction
-from attention_viz.seq2seq import Seq2Seq, Source, check_each
+from attention_viz.seq2seq import CHUNK, Seq2Seq, Source, check_each
 
 
 @dataclass
@@ -149,6 +147,15 @@ class TransformerSeq2Seq(Seq2Seq):
         )
         return maps
 
+    def logits(
+        self, ids: torch.Tensor, valid_lens: torch.Tensor, target_in: torch.Tensor
+    ) -> torch.Tensor:
+        """Teacher forcing without weights, through the fused attention (training):
+        ids (B, T_k), valid_lens (B,), target_in (B, T_q) -> logits (B, T_q, V)."""
+        mask = _mask(ids, valid_lens)
+        memory, _ = self.encoder(ids, mask, self.ablate, need_weights=False)
+        return self.decoder_stack(target_in, memory, mask, self.ablate, need_weights=False).logits
+
     # --- ablation: a per-call view that shares every parameter ---
 
     def with_ablation(self, ablate) -> TransformerSeq2Seq:
@@ -157,90 +164,106 @@ class TransformerSeq2Seq(Seq2Seq):
         object.__setattr__(view, "ablate", frozenset(ablate))
         return view
 
-    def predict(self, text: str, beam: int = 1, ablate=frozenset()) -> Prediction:
+    def predict(
+        self, text: str, beam: int = 1, ablate=frozenset(), detail: bool = True
+    ) -> Prediction:
+        """One input. detail=True (what the page shows): every map (cross, encoder-self,
+        decoder-self) and the top candidates of each step; False: the output and its
+        cross-attention only. beam > 1: beam search (always in detail)."""
         if ablate:
-            return self.with_ablation(ablate).predict(text, beam)
+            return self.with_ablation(ablate).predict(text, beam, detail=detail)
+        if beam == 1:
+            return self.predict_batch([text], detail)[0]
         return super().predict(text, beam)
 
     def predict_batch(
         self, texts: list[str], detail: bool = False, ablate=frozenset()
     ) -> list[Prediction]:
+        """Greedy outputs (incremental.greedy_ids), then one teacher-forced pass over them
+        for the maps, the top candidates and the log-probability (the same numbers as the
+        decoding steps: teacher-forced equals free-running)."""
         if ablate:
             return self.with_ablation(ablate).predict_batch(texts, detail)
-        return super().predict_batch(texts, detail)
+        out: list[Prediction] = []
+        for start in range(0, len(texts), CHUNK):
+            source = self._source(texts[start : start + CHUNK], first_line=start + 1)
+            with torch.inference_mode():
+                decoded, extra = self._decode(source, detail)
+            out.extend(self._predictions(source, decoded, detail, extra=extra))
+        return out
 
-
-class InductionLM(nn.Module):
-    """Decoder-only transformer predicting the next token at every position."""
-
-    leading_axes = ("layer", "head")
-
-    def __init__(self, config: TransformerConfig):
-        super().__init__()
-        self.config = config
-        self.task = tasks.TASKS[config.task]
-        self.vocab = self.task.vocab
-        self.stack = DecoderOnly(*_stack_args(config, len(self.vocab), config.decoder_layers))
-
-    def forward(self, ids: torch.Tensor, ablate=frozenset()):
-        """ids (B, T) -> DecoderOutput(logits (B, T, V), self weights (B, L, H, T, T), None)."""
-        return self.stack(ids, ablate)
-
-    def predict(self, text: str, ablate=frozenset()) -> Prediction:
-        return self.predict_batch([text], detail=True, ablate=ablate)[0]
-
-    def predict_batch(
-        self, texts: list[str], detail: bool = False, ablate=frozenset()
-    ) -> list[Prediction]:
-        """Each Prediction: target token t is the model's guess of input token t + 1."""
-        if not texts:
-            raise ValueError("no input given")
-        cleaned = check_each(texts, self.task.check)
-        ids, lens = self.task.encode(cleaned)
-        device = next(self.parameters()).device
-        with torch.inference_mode():
-            out = self(torch.from_numpy(ids).to(device), frozenset(ablate))
-            logp = torch.log_softmax(out.logits.float(), -1)  # (B, T, V)
-            top_l, top_i = logp.topk(3, -1)
-        weights = out.self_weights.float().cpu().numpy()
-        top_p, top_i = top_l.exp().cpu().numpy(), top_i.cpu().numpy()
-        preds = []
-        for b, text in enumerate(cleaned):
-            n = int(lens[b])
-            guess = [self.vocab[i] for i in top_i[b, :n, 0]]
-            w = weights[b, :, :, :n, :n]  # (L, H, T, T)
-            tokens = Axis.tokens(text)
-            maps = (
-                {"decoder-self": AttentionMap(w, tokens, tokens, self.leading_axes)}
-                if detail
-                else {}
+    def generate(self, texts: list[str]) -> list[str]:
+        """Only the output texts (greedy; no maps): evaluation over many inputs."""
+        out: list[str] = []
+        for start in range(0, len(texts), CHUNK):
+            source = self._source(texts[start : start + CHUNK], first_line=start + 1)
+            with torch.inference_mode():
+                memory, mask = self._memory(source, need_weights=False)[:2]
+                ids = self._greedy(memory, mask).ids.tolist()
+            out.extend(
+                self.output_text([self.target_vocab[i] for i in row[:n]])
+                for row, n in zip(ids, _lengths(ids, self.eos_id), strict=True)
             )
-            top = [self._candidates(top_i[b, t], top_p[b, t]) for t in range(n)] if detail else []
-            preds.append(
-                Prediction(
-                    "".join(guess),
-                    list(text),
-                    guess,
-                    w[-1].mean(0),
-                    maps=maps,
-                    top=top,
-                    log_prob=float(logp[b, np.arange(n - 1), ids[b, 1:n]].sum()) if n > 1 else 0.0,
-                    checks=_induction_checks(text, guess),
-                )
-            )
-        return preds
+        return out
 
-    def _candidates(self, ids: np.ndarray, probs: np.ndarray) -> list[tuple[str, float]]:
-        return [(self.vocab[i], round(float(p), 4)) for i, p in zip(ids, probs, strict=True)]
+    def _memory(self, source: Source, need_weights: bool):
+        mask = _mask(source.ids, source.valid_lens)
+        memory, weights = self.encoder(source.ids, mask, self.ablate, need_weights)
+        return memory, mask, weights
+
+    def _greedy(self, memory: torch.Tensor, mask: torch.Tensor | None, keep: bool = False):
+        return incremental.greedy_ids(
+            self.decoder_stack, memory, mask, self.bos_id, self.eos_id, self.max_target_len,
+            self.ablate, keep,
+        )  # fmt: skip
+
+    def _decode(self, source: Source, detail: bool) -> tuple[Decoded, list[dict] | None]:
+        """Greedy decoding (its logits and cross-attention kept); with detail, then one
+        teacher-forced pass for the self-attention maps: (Decoded, per input its self maps)."""
+        memory, mask, enc_w = self._memory(source, need_weights=detail)
+        greedy = self._greedy(memory, mask, keep=not detail)
+        ids = greedy.ids  # (B, T_q)
+        B, T_q = ids.shape
+        if detail:
+            bos = ids.new_full((B, 1), self.bos_id)
+            fed = torch.cat([bos, ids[:, :-1]], 1)  # (B, T_q): what each step was fed
+            out = self.decoder_stack(fed, memory, mask, self.ablate)
+            logits, cross = out.logits, out.cross_weights.permute(0, 3, 1, 2, 4)
+        else:
+            logits, cross = greedy.logits, greedy.cross_weights  # (B, T_q, L, H, T_k)
+        logp = torch.log_softmax(logits.float(), -1)  # (B, T_q, V)
+        chosen = logp.gather(-1, ids[:, :, None])[..., 0].cumsum(1)  # (B, T_q)
+        lengths = _lengths(ids.tolist(), self.eos_id)
+        counted = [min(n + 1, T_q) - 1 for n in lengths]  # the <eos> step counts too
+        log_prob = chosen[torch.arange(B), torch.tensor(counted)].tolist()
+        top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
+        decoded = Decoded(ids, lengths, cross, log_prob, top_i, top_p.exp())
+        if not detail:
+            return decoded, None
+        enc = enc_w.float().cpu().numpy()  # (B, L, H, T_k, T_k)
+        dec = out.self_weights.float().cpu().numpy()  # (B, L, H, T_q, T_q)
+        extra = []
+        for b, tokens in enumerate(source.tokens):
+            n, k = lengths[b], len(tokens)
+            target = [self.target_vocab[i] for i in ids[b, :n].tolist()]
+            extra.append(
+                {
+                    "encoder-self": AttentionMap(
+                        enc[b, ..., :k, :k], Axis.tokens(tokens), Axis.tokens(tokens),
+                        self.leading_axes,
+                    ),
+                    "decoder-self": AttentionMap(
+                        dec[b, ..., :n, :n], Axis.tokens(target),
+                        Axis.tokens(["<bos>", *target[:-1]]), self.leading_axes,
+                    ),
+                }
+            )  # fmt: skip
+        return decoded, extra
 
 
-def _induction_checks(text: str, guess: list[str]) -> dict:
-    """Second-half accuracy when the input is a repeated sequence."""
-    half = tasks.repeat_period(text)
-    if half is None:
-        return {"repeated": False}
-    right = [guess[t] == text[t + 1] for t in range(half, 2 * half - 1)]
-    return {"repeated": True, "second_half_accuracy": float(np.mean(right)) if right else None}
+def _lengths(ids: list[list[int]], eos: int | None) -> list[int]:
+    """Tokens before the first <eos> of each row (all of them without an <eos>)."""
+    return [row.index(eos) if eos in row else len(row) for row in ids]
 
 
 def _mask(ids: torch.Tensor, valid_lens: torch.Tensor) -> torch.Tensor | None:
@@ -261,6 +284,8 @@ def _task(name: str):
 
 def build(checkpoint: Checkpoint):
     """Rebuild a model from its checkpoint (the config in the JSON, the weights)."""
+    from attention_viz.families.transformer.language_model import InductionLM
+
     config = TransformerConfig(**checkpoint.config)
     model = InductionLM(config) if config.task == "induction" else TransformerSeq2Seq(config)
     model.load_state_dict(checkpoint.state_dict)

@@ -74,22 +74,32 @@ class Encoder(_Stack):
     """Bidirectional self-attention over the source."""
 
     def forward(
-        self, ids: torch.Tensor, mask: torch.Tensor | None = None, ablate=frozenset()
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self,
+        ids: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        ablate=frozenset(),
+        need_weights: bool = True,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """
         Args:
             ids: (B, T_k); mask: (B, T_k) bool, True at real positions (None: no padding).
+            need_weights: False: fused attention, weights None (training).
         Returns:
-            (memory (B, T_k, D), weights (B, L, H, T_k, T_k)).
+            (memory (B, T_k, D), weights (B, L, H, T_k, T_k) or None).
         """
         x = self._input(ids)
         attend = None if mask is None else mask[:, None, None, :]  # (B, 1, 1, T_k)
         hm = self._masks(ablate, "encoder-self", ids.device)
         rows = []
         for block, m in zip(self.blocks, hm, strict=True):
-            x, w, _ = block(x, attend, head_mask=m)
+            x, w, _ = block(x, attend, head_mask=m, need_weights=need_weights)
             rows.append(w)
-        return self.norm(x), torch.stack(rows, 1)
+        return self.norm(x), _stack(rows)
+
+
+def _stack(rows: list[torch.Tensor | None]) -> torch.Tensor | None:
+    """Per-layer weights (B, H, ...) -> (B, L, H, ...); None when they were not computed."""
+    return None if rows[0] is None else torch.stack(rows, 1)
 
 
 class DecoderOutput(NamedTuple):
@@ -111,8 +121,11 @@ class Decoder(_Stack):
         memory: torch.Tensor,
         memory_mask: torch.Tensor | None = None,
         ablate=frozenset(),
+        need_weights: bool = True,
     ) -> DecoderOutput:
-        """Teacher forcing. target_in: (B, T_q); memory: (B, T_k, D); memory_mask: (B, T_k)."""
+        """Teacher forcing. target_in: (B, T_q); memory: (B, T_k, D); memory_mask: (B, T_k).
+
+        need_weights=False (training): fused attention, both weights None."""
         x = self._input(target_in)
         causal = causal_mask(target_in.shape[1], device=target_in.device)  # (T_q, T_q)
         mem = None if memory_mask is None else memory_mask[:, None, None, :]  # (B, 1, 1, T_k)
@@ -120,11 +133,11 @@ class Decoder(_Stack):
         cross_m = self._masks(ablate, "cross", x.device)
         self_rows, cross_rows = [], []
         for block, sm, cm in zip(self.blocks, self_m, cross_m, strict=True):
-            x, sw, cw = block(x, causal, memory, mem, sm, cm)
+            x, sw, cw = block(x, causal, memory, mem, sm, cm, need_weights)
             self_rows.append(sw)
             cross_rows.append(cw)
         logits = self.out(self.norm(x))
-        return DecoderOutput(logits, torch.stack(self_rows, 1), torch.stack(cross_rows, 1))
+        return DecoderOutput(logits, _stack(self_rows), _stack(cross_rows))
 
     def empty_cache(self, memory: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The decoding state before the first position: per layer, the self-attention's
@@ -177,15 +190,18 @@ class DecoderOnly(_Stack):
         super().__init__(*args, **kwargs)
         self.out = nn.Linear(self.embed.embedding_dim, self.embed.num_embeddings)
 
-    def forward(self, ids: torch.Tensor, ablate=frozenset()) -> DecoderOutput:
+    def forward(
+        self, ids: torch.Tensor, ablate=frozenset(), need_weights: bool = True
+    ) -> DecoderOutput:
         """ids: (B, T), right-padded (padding comes after every real token, so the causal
-        mask alone keeps it out of every real position's view)."""
+        mask alone keeps it out of every real position's view). need_weights=False: fused
+        attention, self weights None (training)."""
         x = self._input(ids)
         causal = causal_mask(ids.shape[1], device=ids.device)  # (T, T)
         rows = []
         for block, m in zip(
             self.blocks, self._masks(ablate, "decoder-self", ids.device), strict=True
         ):
-            x, w, _ = block(x, causal, head_mask=m)
+            x, w, _ = block(x, causal, head_mask=m, need_weights=need_weights)
             rows.append(w)
-        return DecoderOutput(self.out(self.norm(x)), torch.stack(rows, 1), None)
+        return DecoderOutput(self.out(self.norm(x)), _stack(rows), None)

@@ -5,8 +5,8 @@ import streamlit as st
 from attention_viz.device import configure_threads
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
-from attention_viz.ui import sidebar
-from attention_viz.ui.widgets import show_warnings
+from attention_viz.ui import layout, sidebar
+from attention_viz.ui.widgets import presenting, show_warnings
 
 
 def pages() -> list:
@@ -26,6 +26,7 @@ def main() -> None:
     configure_threads()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
+    layout.apply(presenting())
     page.run()
 
 

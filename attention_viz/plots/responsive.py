@@ -36,7 +36,9 @@ def chart_height(height: int | None, presenting: bool) -> int | None:
         height: what the page asked for (px); None keeps plotly's default (450).
         presenting: presentation mode is on.
     """
-    if height is None or not presenting:
+    if height is None:
+        return None
+    if not presenting:
         return int(height)
     return min(int(height * PRESENT_SCALE), PRESENT_MAX_HEIGHT)
 

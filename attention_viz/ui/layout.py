@@ -37,7 +37,8 @@ def _wide_rules() -> str:
 _ALWAYS = """
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p,
 [data-testid="stMetricLabel"] > div, [data-testid="stWidgetLabel"] p,
-[data-testid="stCheckbox"] label p, [data-testid="stBaseButton-secondary"] p {
+[data-testid="stCheckbox"] label p, [data-testid="stBaseButton-secondary"] p,
+[data-testid="stPageLink-NavLink"] * {
   white-space: normal !important; overflow-wrap: break-word; text-overflow: clip !important;
 }
 [data-testid="stMarkdownContainer"] { overflow-wrap: break-word; }

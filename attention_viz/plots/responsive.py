@@ -21,6 +21,7 @@ PRESENT_MAX_HEIGHT = 520  # ...to at most this (px): 720 minus the header and a 
 WIDTH_STEP = 80  # min widths are rounded up to a multiple of this (px)
 WIDTHS = tuple(range(400, 1601, WIDTH_STEP))  # the steps the CSS knows: 400, 480, ..., 1600
 PHONE_WIDTH = 358  # px a phone (390 px) leaves for a chart; narrower needs nothing
+PANEL_PX = 110  # a subplot panel (a head's map, an image) narrower than this is unreadable
 LABEL_EM = 1.3  # one category label (upright or rotated) needs this many font sizes of axis
 TITLE_EM = 0.55  # average width of a title character, in font sizes
 FRAME_PX = 70  # y tick labels, axis title and margins beside the plot area
@@ -48,7 +49,8 @@ def min_width(fig: go.Figure, font_size: int) -> int:
 
     Counts the labels of every x axis that shows an array of tick texts (token axes),
     scaled by the share of the figure width that axis gets (subplots), plus room for the
-    y labels and a colour bar; a title needs its own length. 0 when a phone's width is enough.
+    y labels and a colour bar; side-by-side subplots need PANEL_PX each; a title needs its
+    own length. 0 when a phone's width is enough.
     Returns one of WIDTHS (rounded up), or 0.
     """
     layout = fig.layout
@@ -60,6 +62,8 @@ def min_width(fig: go.Figure, font_size: int) -> int:
         labels = axis.ticktext
         lo, hi = axis.domain if axis.domain else (0.0, 1.0)
         need = max(need, len(labels) * LABEL_EM * font_size / max(hi - lo, 0.05))
+    columns = {round(a.domain[0], 2) for a in fig.select_xaxes() if a.domain}
+    need = max(need, len(columns) * PANEL_PX if len(columns) > 1 else 0)
     if need:
         need += FRAME_PX + (COLORBAR_PX if _has_colorbar(fig) else 0)
     title = _TAGS.sub("", layout.title.text or "") if layout.title else ""

@@ -4,9 +4,9 @@ import streamlit as st
 
 from attention_viz.families import families
 from attention_viz.family import PACKAGE_DIR
-from attention_viz.ui import path_bar, sidebar
+from attention_viz.ui import layout, path_bar, sidebar
 from attention_viz.ui.startup import prepare_server, rerun_on_reconnect
-from attention_viz.ui.widgets import boundary, show_warnings
+from attention_viz.ui.widgets import boundary, presenting, show_warnings
 
 
 def pages() -> list:
@@ -32,6 +32,7 @@ def main() -> None:
     prepare_server()
     page = st.navigation(pages())
     show_warnings(sidebar.render())
+    layout.apply(presenting())
     with st.sidebar:
         rerun_on_reconnect()
     path_bar.render(page.url_path)

@@ -6,29 +6,12 @@ import streamlit as st
 
 from attention_viz.device import pick_device
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import EXPORT_KEY, PRESENT_KEY, presenting
+from attention_viz.ui.widgets import EXPORT_KEY, PRESENT_KEY
 
 PARAMS = [
     url_state.flag(PRESENT_KEY, False, bind=True),
     url_state.choice(EXPORT_KEY, ["png", "svg"], "png", bind=True),
 ]
-
-# Our own constant CSS, not user text: larger type everywhere for a projector.
-_PRESENTATION_CSS = """
-<style>
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
-[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
-[data-testid="stMain"] [data-testid="stCaptionContainer"],
-[data-testid="stMain"] input, [data-testid="stMain"] textarea,
-[data-testid="stMain"] button p { font-size: 1.35rem !important; line-height: 1.5; }
-[data-testid="stMain"] h1 { font-size: 3.2rem !important; }
-[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
-[data-testid="stMain"] [data-testid="stMetricValue"],
-[data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: 2.4rem !important; }
-[data-testid="stMain"] .katex { font-size: 1.45em !important; }
-</style>
-"""
 
 
 def render() -> list[str]:
@@ -49,6 +32,4 @@ def render() -> list[str]:
         )
         device, note = pick_device()
         st.caption(f"Models run on **{device.type}** ({note}).")
-    if presenting():
-        st.html(_PRESENTATION_CSS)
     return warnings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
@@ -13,7 +14,9 @@ import streamlit as st
 
 from attention_viz import faults
 from attention_viz.checkpoint import WeightsError
+from attention_viz.plots import responsive
 from attention_viz.registry import load_model
+from attention_viz.ui import layout
 
 PRESENT_KEY = "present"  # app-wide presentation mode (large fonts), in the URL as ?present=1
 EXPORT_KEY = "export_format"  # image format of every chart's camera button
@@ -70,8 +73,10 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
     fig.update_xaxes(tickfont_size=font, title_font_size=font)
     fig.update_yaxes(tickfont_size=font, title_font_size=font)
     fig.update_annotations(font_size=font)  # subplot titles and labels, large on a projector
+    responsive.tidy(fig)
+    height = responsive.chart_height(height or fig.layout.height, presenting())
     if height:
-        fig.update_layout(height=int(height * (1.25 if presenting() else 1)))
+        fig.update_layout(height=height)
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {
@@ -80,7 +85,9 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
             "scale": 2,
         },
     }
-    st.plotly_chart(fig, key=key, config=config, width="stretch")
+    width = responsive.min_width(fig, font)  # a phone scrolls a chart narrower than this
+    with st.container(key=layout.wide_key(width, key)) if width else contextlib.nullcontext():
+        st.plotly_chart(fig, key=key, config=config, width="stretch")
 
 
 @st.cache_resource(show_spinner="Loading model…")

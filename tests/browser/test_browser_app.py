@@ -105,6 +105,7 @@ def test_bound_widgets_keep_the_url_and_presentation_mode_follows_across_pages(p
     page.wait_for_url("**query=2.55**", timeout=30_000)
     assert "present=true" in page.url
     # The sidebar's toggle lives in app.py: its value and URL parameter follow to other pages.
+    page.locator('[data-testid="stExpandSidebarButton"]').click()  # presenting folds it away
     page.locator('[data-testid="stSidebarNav"] a', has_text="Translation").click()
     page.wait_for_url("**/translation**", timeout=30_000)
     wait_for_app(page)

@@ -27,7 +27,13 @@ from attention_viz.families.selfattention.tokens import (
     shuffle_order,
 )
 from attention_viz.ui import url_state
-from attention_viz.ui.widgets import md_escape, show_failure, show_figure, show_warnings
+from attention_viz.ui.widgets import (
+    md_escape,
+    presenting,
+    show_failure,
+    show_figure,
+    show_warnings,
+)
 
 D_MODELS = [4, 6, 8, 12, 16, 32, 64, 128]
 MAX_HEADS = 4
@@ -130,7 +136,10 @@ def _weights(d_model: int, n_heads: int, warnings: list[str]):
                 name, preset = "identity", head_weights("identity", d_model, n_heads, h)
             signature = (name, d_model, n_heads, s.seed)
             mats = []
-            with st.expander("Edit W_Q, W_K, W_V", expanded=editable and n_heads == 1):
+            folded = presenting()  # on a projector the switches' chart must fit on screen
+            with st.expander(
+                "Edit W_Q, W_K, W_V", expanded=editable and n_heads == 1 and not folded
+            ):
                 places = st.columns(3) if n_heads == 1 else [st.container()] * 3
                 for m, p, place in zip("qkv", preset, places, strict=True):
                     name = f"w{m}{h}"

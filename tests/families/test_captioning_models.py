@@ -82,6 +82,26 @@ def test_step_weights_equal_an_independent_additive_attention(models, images):
     assert torch.allclose(out.weights, torch.softmax(e, -1), atol=1e-5)
 
 
+def test_the_lstm_remembers_where_it_looked_never_what_it_saw(models, images):
+    """reads="where": changing the regions' values (keeping where the model looks) changes
+    the word's logits but not the LSTM's state, and the start state ignores the image."""
+    model = models[True]
+    assert model.config.reads == "where"
+    source = model.prepare(images[:2])
+    dec = model.decoder
+    with torch.inference_mode():
+        enc = model.encode(source.ids, source.valid_lens)
+        state = dec.init_state(enc)
+        other = enc._replace(memory=torch.randn_like(enc.memory))  # same keys: same alpha
+        assert torch.equal(state[0][0], state[0][1]) and torch.equal(state[1][0], state[1][1])
+        y = torch.full((2,), captions.VOCAB.index("a"))
+        out, out_other = dec.step(y, state, enc), dec.step(y, state, other)
+    assert torch.equal(out.weights, out_other.weights)
+    for mine, theirs in zip(out.state, out_other.state, strict=True):
+        assert torch.allclose(mine, theirs, atol=1e-6)
+    assert not torch.allclose(out.logits, out_other.logits)
+
+
 def test_refusals_name_the_limit(models):
     with pytest.raises(ValueError, match="shape"):
         models[True].predict(np.zeros((64, 64, 2)))

@@ -37,17 +37,18 @@ def test_the_family_is_registered_with_small_weights():
         assert weights_stem(name).with_suffix(".safetensors").stat().st_size < MAX_WEIGHTS_BYTES
 
 
-# The issue asks for pointing >= 90%; the shipped model reaches about 74%: its size words
-# look at their shape (100%), its colour and kind words often elsewhere once the LSTM has
-# seen the shape (see pretrained/README.md). These floors guard what it does reach.
-POINTING_FLOOR = 0.60
+POINTING_TARGET = 0.90  # the issue's: the argmax region lies on the word's shape (dilated)
+# Per word kind the shipped model points 90-99% (size words lowest, 90.3% on these scenes);
+# this floor catches a kind falling back to reading from memory (colour was 45% so).
+KIND_FLOOR = 0.85
 
 
 def test_attention_model_meets_the_targets_on_fresh_scenes(reports):
     r = reports["caption-attention"]
     assert r["exact_match"] >= 0.95, r
-    assert r["pointing"] >= POINTING_FLOOR, r
-    assert r["pointing_by_kind"]["size"] >= 0.95, r
+    assert r["pointing"] >= POINTING_TARGET, r
+    for kind in ("size", "colour", "shape"):
+        assert r["pointing_by_kind"][kind] >= KIND_FLOOR, (kind, r)
     assert r["bleu"] >= 95.0
     for count in ("1", "2", "3"):
         assert r["by_shapes"][count]["n"] > 0

@@ -238,7 +238,9 @@ def step_view(a: Analysis, image: np.ndarray) -> None:
         )
         st.caption(
             "h_{t-1}: the LSTM state before word t; a_i: the CNN features of region i (row, "
-            "column) plus its position vector; z_t: what the LSTM reads, gated by β_t. "
+            "column) plus its position vector; z_t: what word t is read from, gated by β_t. "
+            "The LSTM itself reads only where it looked (the weighted mean of the regions' "
+            "centres), never z_t, so a word about a shape can only be said by looking at it. "
             f"Uniform attention would give every region 1/{G * G} = {1 / (G * G):.3f}."
         )
         if p.top and t <= len(p.top):

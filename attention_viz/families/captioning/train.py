@@ -24,7 +24,12 @@ from attention_viz.families.captioning.decoders import loss_terms
 from attention_viz.families.captioning.evaluate import rendered, report, test_report
 from attention_viz.families.captioning.model import CaptionConfig, Captioner, count_parameters
 
-ATTENTION_OF = {"caption-attention": True, "caption-baseline": False}
+MODELS = {
+    "caption-attention": CaptionConfig(),
+    # The baseline keeps the 3x3 last convolution it was trained with: a mean of regions
+    # that each see 31 px is the stronger no-attention baseline.
+    "caption-baseline": CaptionConfig(attention=False, final_kernel=3, reads="what"),
+}
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def train_model(
 def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
     """Registry entry: train model `name` on one thread and write `stem`.safetensors/.json."""
     with training.training_threads() as threads:
-        model_config = CaptionConfig(attention=ATTENTION_OF[name])
+        model_config = MODELS[name]
         train_config = QUICK if quick else TrainConfig()
         print(f"training {name} ({'quick' if quick else 'full'} run, seed {seed}, 1 thread)")
         wall, cpu = time.perf_counter(), time.process_time()

@@ -11,7 +11,7 @@ from collections import defaultdict
 import numpy as np
 
 from attention_viz.analysis.tables import read_pairs
-from attention_viz.families.dates import data, vocab
+from attention_viz.families.dates import data, outside, vocab
 
 LENGTH_BUCKET = 5  # accuracy by input length in buckets of 5 characters
 # The low-confidence threshold is a low quantile of the confidence of correct predictions on
@@ -84,7 +84,7 @@ def confidence_threshold(model, n: int = 20_000, seed: int = data.TEST_SEED) -> 
     examples, q the smallest of CONFIDENCE_QUANTILES that puts at least half of the wrong
     predictions below it (the first when fewer than MIN_WRONG are wrong). About q of the
     right answers are then flagged. Also reports the share of a probe set of inputs that are
-    no date in a trained format (data.off_distribution) that falls below.
+    no date in a trained format (outside.off_distribution) that falls below.
 
     Returns:
         {"threshold", "quantile", "n", "test_seed", "correct_below", "wrong", "wrong_below",
@@ -102,7 +102,7 @@ def confidence_threshold(model, n: int = 20_000, seed: int = data.TEST_SEED) -> 
             if np.mean(wrong < np.quantile(correct, q)) >= 0.5:
                 break
     threshold = float(np.quantile(correct, quantile))
-    probes = data.off_distribution()
+    probes = outside.off_distribution()
     _, probe_conf = confidences(model, probes)
     return {
         "threshold": round(threshold, 4),

@@ -118,9 +118,10 @@ class DateSeq2Seq(Seq2Seq):
         for text, notes in zip(cleaned, warnings, strict=True):
             year = outside.year_outside_range(text)
             if year is not None:
+                first, last = data.FIRST_DATE.year, data.LAST_DATE.year
                 notes.append(
                     f"the year {year} is outside the years the model was trained on "
-                    f"({data.FIRST_DATE.year}–{data.LAST_DATE.year}): the output is not that date"
+                    f"({first}–{last}): do not trust the output for it"
                 )
         return Source(
             [list(t) for t in cleaned], torch.from_numpy(ids), torch.from_numpy(lens), warnings

@@ -23,6 +23,7 @@ from attention_viz.ui.widgets import md_escape, show_figure
 POLL_SECONDS = 0.5  # redraw interval while a training runs
 LIVE_NAME = "date-attention"  # the model a live training replaces, for this session
 MODEL_KEY, INFO_KEY, JOB_KEY, OWNER_KEY = "live_model", "live_info", "live_job", "live_owner"
+ERROR_KEY = "live_refused"  # why Start was refused, shown once
 
 
 @st.cache_resource
@@ -90,14 +91,19 @@ def section() -> None:
         **url_state.bind(sections.PARAMS, "watch"),
     )
     c[1].number_input("Step budget", 10, 2_000, step=50, **url_state.bind(sections.PARAMS, "steps"))
-    start = c[2].button(
-        "Start training", key="live_start", icon=":material/play_arrow:", disabled=running
+    c[2].button(
+        "Start training",
+        key="live_start",
+        icon=":material/play_arrow:",
+        disabled=running,
+        on_click=_start,
     )
-    if c[3].button("Stop", key="live_stop", icon=":material/stop:", disabled=not running):
-        job.stop()
+    c[3].button(
+        "Stop", key="live_stop", icon=":material/stop:", disabled=not running, on_click=_stop
+    )
     url_state.sync(sections.PARAMS)
-    if start:
-        job = _start()
+    if (refused := s.pop(ERROR_KEY, None)) is not None:
+        st.error(md_escape(refused))
     other = training_slot().running()
     if other is not None and other is not job:
         st.warning(
@@ -117,17 +123,21 @@ def section() -> None:
         )
 
 
-def _start() -> live_jobs.TrainingJob | None:
+def _start() -> None:
+    """Start button (a callback: the page then draws with the job running)."""
     s = st.session_state
     try:
         config = config_for(int(s.steps))
         trainer = live.LiveTrainer(config, prepared_data(config.pool_examples), s.watch)
-        job = training_slot().start(s[OWNER_KEY], trainer)
+        s[JOB_KEY] = training_slot().start(s[OWNER_KEY], trainer)
     except (ValueError, live_jobs.Busy) as e:
-        st.error(md_escape(str(e)))
-        return s.get(JOB_KEY)
-    s[JOB_KEY] = job
-    return job
+        s[ERROR_KEY] = str(e)
+
+
+def _stop() -> None:
+    job = st.session_state.get(JOB_KEY)
+    if job is not None:
+        job.stop()
 
 
 def _progress(job: live_jobs.TrainingJob) -> None:

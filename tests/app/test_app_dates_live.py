@@ -52,7 +52,7 @@ def test_a_short_live_run_updates_the_curve_and_the_page_uses_its_model():
     at.run()  # the rerun after the model is adopted
     curve = live_curve(at)
     val = plotly_array(curve["data"][1]["y"])
-    assert len(val) == 4  # validated every 5 of the 20 steps
+    assert len(val) == 5  # the untrained model, then every 5 of the 20 steps
     assert any("you trained here" in shown(i.value) for i in at.info)
     assert not at.exception
     at.button(key="live_forget").click().run()

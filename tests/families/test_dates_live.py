@@ -26,14 +26,15 @@ def test_a_short_run_learns_and_reports_progress(prepared):
     config = replace(SHORT, max_steps=160)
     trainer = live.LiveTrainer(config, prepared, watch="25 sept 1984")
     events = list(trainer.run())
-    assert [e.step for e in events] == [40, 80, 120, 160]
+    assert [e.step for e in events] == [0, 40, 80, 120, 160]
     assert events[-1].done and events[-1].reason == "budget"
     assert not any(e.done for e in events[:-1])
+    assert events[0].seconds == 0 and events[0].val_accuracy == 0  # untrained
     assert np.all(np.diff([e.seconds for e in events]) > 0)
-    assert events[-1].loss < events[0].loss / 2
+    assert events[-1].loss < events[1].loss / 2
     # From 0% (random outputs) to a modest accuracy in 160 steps of 256 dates.
     assert events[-1].val_accuracy >= 0.2, events[-1]
-    for e in events:
+    for e in events:  # the untrained model's attention too
         assert e.attention.shape == (10, len("25 sept 1984"))
         np.testing.assert_allclose(e.attention.sum(1), 1.0, atol=1e-4)
         assert len(e.output) == 10

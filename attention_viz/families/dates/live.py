@@ -62,7 +62,7 @@ class Progress:
 
     step: int
     seconds: float  # training time so far (no data generation, no validation)
-    loss: float  # mean training loss since the previous event
+    loss: float  # mean training loss since the previous event (nan at step 0)
     val_accuracy: float  # validation exact match now
     output: str  # the model's output for the watched input
     attention: np.ndarray | None  # (T_q, len(watch)) its attention over the watched input
@@ -118,6 +118,7 @@ class LiveTrainer:
         params = [p for p in model.parameters()]
         batches = self._batches()
         seconds, losses, step = 0.0, [], 0
+        yield self._progress(0, 0.0, [])  # the untrained model: where the curves start
         while True:
             start = time.perf_counter()
             model.train()

@@ -8,6 +8,7 @@ trained model is this session's alone (session_state), never written to pretrain
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import replace
 
@@ -163,7 +164,7 @@ def _draw(job: live_jobs.TrainingJob) -> None:
     if job.error is not None:
         st.error(md_escape(f"The training failed: {job.error}"))
     if not events:
-        st.progress(0.0, text="starting: building the model, first steps…")
+        st.progress(0.0, text=f"starting: scoring the untrained model… ({job.elapsed():.0f} s)")
         return
     e = events[-1]
     verdict = {
@@ -175,18 +176,20 @@ def _draw(job: live_jobs.TrainingJob) -> None:
         min(e.step / config.max_steps, 1.0),
         text=(
             f"step {e.step} of {config.max_steps}: {e.seconds:.1f} s of training, "
-            f"validation exact match {e.val_accuracy:.2%}, loss {e.loss:.4f} — {verdict}"
+            f"validation exact match {e.val_accuracy:.2%}, loss {_loss(e)} — {verdict}"
         ),
     )
     left, right = st.columns(2)
     with left:
         show_figure(plots.live_curves(events, config.target), "fig_live_curves", "live_curves", 330)
-        st.latex(
-            r"L = -\frac{1}{10}\sum_{t=1}^{10} \log p(y_t \mid y_{<t}, x) = "
-            f"{e.loss:.4f}"
-        )
+        value = r"\text{(no step yet)}" if math.isnan(e.loss) else f"{e.loss:.4f}"
+        st.latex(r"L = -\frac{1}{10}\sum_{t=1}^{10} \log p(y_t \mid y_{<t}, x) = " + value)
     with right:
         _watched(job.trainer.watch.strip(), e)
+
+
+def _loss(e: live.Progress) -> str:
+    return "—" if math.isnan(e.loss) else f"{e.loss:.4f}"
 
 
 def _watched(watch: str, e: live.Progress) -> None:

@@ -115,7 +115,7 @@ class LiveTrainer:
     def _run(self, stop: threading.Event) -> Iterator[Progress]:
         c, model = self.config, self.model
         optimizer = torch.optim.Adam(model.parameters(), lr=c.learning_rate)
-        params = [p for p in model.parameters()]
+        params = list(model.parameters())
         batches = self._batches()
         seconds, losses, step = 0.0, [], 0
         yield self._progress(0, 0.0, [])  # the untrained model: where the curves start
@@ -139,15 +139,7 @@ class LiveTrainer:
             seconds += time.perf_counter() - start
             event = self._progress(step, seconds, losses)
             losses = []
-            reason = (
-                "stopped"
-                if stop.is_set()
-                else "target"
-                if event.val_accuracy >= c.target
-                else "budget"
-                if step >= c.max_steps
-                else ""
-            )
+            reason = _reason(stop.is_set(), event.val_accuracy >= c.target, step >= c.max_steps)
             if reason:
                 yield Progress(**{**event.__dict__, "done": True, "reason": reason})
                 return
@@ -175,6 +167,11 @@ class LiveTrainer:
             for k in torch.randperm(len(chunks), generator=gen).tolist():
                 ids, targets, rows = chunks[k]
                 yield ids[rows], targets[rows]  # (B, T_k), (B, 11)
+
+
+def _reason(stopped: bool, reached: bool, spent: bool) -> str:
+    """Why a run ends here ("" if it goes on): a stop request wins over the target."""
+    return "stopped" if stopped else "target" if reached else "budget" if spent else ""
 
 
 def _full_lengths(ids: torch.Tensor) -> torch.Tensor:

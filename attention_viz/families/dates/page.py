@@ -29,7 +29,8 @@ def main() -> None:
     st.title("Date conversion with attention")
     st.caption(
         "A character-level encoder–decoder (the attention chapter of *Deep Learning from "
-        "Scratch 2*) rewrites a date typed in any of 25 human formats as ISO YYYY-MM-DD. Each "
+        f"Scratch 2*) rewrites a date typed in any of {len(data.FORMATS)} human formats as ISO "
+        "YYYY-MM-DD. Each "
         "output character is a **query**; the encoder's states at the input characters are "
         "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
         "so the state at a digit already knows where its field ends."

@@ -53,6 +53,9 @@ def test_a_short_live_run_updates_the_curve_and_the_page_uses_its_model():
     curve = live_curve(at)
     val = plotly_array(curve["data"][1]["y"])
     assert len(val) == 5  # the untrained model, then every 5 of the 20 steps
+    watched = [c for c in charts(at) if "after step 20" in str(c["layout"].get("title"))]
+    weights = plotly_array(watched[0]["data"][0]["z"])
+    assert weights.shape == (10, len("Tuesday, September 25, 1984"))
     assert any("you trained here" in shown(i.value) for i in at.info)
     assert not at.exception
     at.button(key="live_forget").click().run()

@@ -176,7 +176,7 @@ def _draw(job: live_jobs.TrainingJob) -> None:
         min(e.step / config.max_steps, 1.0),
         text=(
             f"step {e.step} of {config.max_steps}: {e.seconds:.1f} s of training, "
-            f"validation exact match {e.val_accuracy:.2%}, loss {_loss(e)} — {verdict}"
+            f"validation exact match {e.val_accuracy:.2%}, loss {_loss(e)}; {verdict}"
         ),
     )
     left, right = st.columns(2)
@@ -189,7 +189,7 @@ def _draw(job: live_jobs.TrainingJob) -> None:
 
 
 def _loss(e: live.Progress) -> str:
-    return "—" if math.isnan(e.loss) else f"{e.loss:.4f}"
+    return "n/a (no step yet)" if math.isnan(e.loss) else f"{e.loss:.4f}"
 
 
 def _watched(watch: str, e: live.Progress) -> None:

@@ -3,6 +3,7 @@ training's curves (the shared heatmaps, bars and curves are in attention_viz.plo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -77,8 +78,26 @@ def live_curves(events: Sequence, target: float) -> go.Figure:
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         legend={"orientation": "h", "y": -0.3},
-        xaxis={"title": "training seconds (no data generation, no validation)"},
+        xaxis={
+            "title": "training seconds (no data generation, no validation)",
+            "range": [0, max(max(seconds, default=0.0) * 1.05, 1.0)],
+        },
     )
-    fig.update_yaxes(title_text="loss", type="log", secondary_y=False)
-    fig.update_yaxes(title_text="validation exact match (%)", range=[0, 101], secondary_y=True)
+    losses = [e.loss for e in events if math.isfinite(e.loss)]
+    # log10 range: the losses seen (before the first step: 0.01 to 10).
+    low, high = (min(losses), max(losses)) if losses else (0.01, 10.0)
+    fig.update_yaxes(
+        title_text="loss",
+        type="log",
+        range=[math.log10(low) - 0.1, math.log10(high) + 0.1],
+        showgrid=False,
+        secondary_y=False,
+    )
+    fig.update_yaxes(
+        title_text="validation exact match (%)",
+        range=[0, 101],
+        tickmode="linear",
+        dtick=20,
+        secondary_y=True,
+    )
     return fig

@@ -34,7 +34,7 @@ PARAMS = [  # bind=True: Streamlit keeps it in the URL; the others are url_state
     url_state.choice("compare", TASK_MODELS, "date-baseline", bind=True),
     url_state.text("batch", "", 2_000, bind=True),
     url_state.text("watch", DEFAULT_TEXT, 40, bind=True),  # the live training's watched input
-    url_state.integer("steps", 10, 2_000, 800, bind=True),  # the live training's step budget
+    url_state.integer("steps", 10, 2_000, 1_200, bind=True),  # the live training's step budget
 ]
 
 

@@ -92,3 +92,17 @@ def test_quick_training_run_writes_a_loadable_checkpoint(capsys, tmp_path):
 def test_bench_quick(capsys):
     code, out, _ = run(capsys, "bench", "dates", "--quick")
     assert code == 0 and "dates/s" in out and "date-attention" in out
+
+
+def test_predict_warns_about_text_that_is_no_date(capsys):
+    code, out, _ = run(capsys, "predict", "date-attention", "christmas day 2024")
+    assert code == 0
+    assert "warning: low confidence" in out
+    _, out, _ = run(capsys, "predict", "date-attention", "Tuesday, September 25, 1984")
+    assert "warning" not in out
+
+
+def test_predict_names_the_trained_years_for_a_year_outside_them(capsys):
+    code, out, _ = run(capsys, "predict", "date-attention", "July 4, 1776")
+    assert code == 0
+    assert "the year 1776 is outside" in out and "1900–2099" in out

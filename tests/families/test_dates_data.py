@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from attention_viz.families.dates import data, vocab
+from attention_viz.families.dates import data, outside, vocab
 
 
 def test_at_least_twenty_formats_and_the_books():
@@ -117,3 +117,28 @@ def test_unknown_characters_map_to_unk():
     assert ids[0, 13] == unk and ids[1, 0] == unk
     assert lens.tolist() == [14, 1]
     assert ids[1, 1:].tolist() == [0] * 13  # right-padded with <pad> = 0
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("July 4, 1776", 1776),
+        ("1776-07-04", 1776),
+        ("17760704", 1776),
+        ("the spirit of 1776", 1776),
+        ("March 3, 2150", 2150),
+        ("July 4, 1976", None),
+        ("5/6/77", None),  # two-digit years are always in range
+        ("christmas day 2024", None),
+    ],
+)
+def test_year_outside_range(text, year):
+    assert outside.year_outside_range(text) == year
+
+
+def test_off_distribution_inputs_are_no_date_and_fixed():
+    probes = outside.off_distribution()
+    assert probes == outside.off_distribution()  # fixed by its seed
+    assert len(probes) == 300 and len(set(probes)) > 200
+    assert all(data.parse(t) is None for t in probes)
+    assert all(0 < len(t) <= vocab.MAX_INPUT_CHARS for t in probes)

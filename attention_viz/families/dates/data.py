@@ -276,37 +276,45 @@ def _literal_regex(text: str) -> str:
     return "".join(",?" if c == "," else " +" if c == " " else re.escape(c) for c in text)
 
 
+def match(text: str) -> tuple[Format, re.Match[str]] | None:
+    """The first of FORMATS whose pattern matches all of `text`, and the match (or None)."""
+    for fmt, pattern in _patterns():
+        m = pattern.fullmatch(text)
+        if m is not None:
+            return fmt, m
+    return None
+
+
 def parse(text: str) -> Example | None:
     """Read `text` if it is written in one of FORMATS; None if not, or if it is no real date.
 
     The "ordinal" suffix belongs to the day span; a day-first ("dth") match spans the suffix.
     """
-    for fmt, pattern in _patterns():
-        m = pattern.fullmatch(text)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        if groups.get("yy") is not None:
-            year, year_span = two_digit_year(int(groups["yy"])), m.span("yy")
-        else:
-            year, year_span = int(groups["year"]), m.span("year")
-        if groups.get("month_name") is not None:
-            name = groups["month_name"].lower()
-            month = 9 if name == "sept" else (MONTHS + MONTH_ABBR).index(name) % 12 + 1
-            month_span = m.span("month_name")
-        else:
-            month, month_span = int(groups["month"]), m.span("month")
-        day_start, day_end = m.span("day")
-        if "{dth}" in fmt.template:
-            day_end += 2
-        try:
-            date = dt.date(year, month, int(groups["day"]))
-        except ValueError:
-            return None
-        if not FIRST_DATE <= date <= LAST_DATE:
-            return None
-        spans = {"year": year_span, "month": month_span, "day": (day_start, day_end)}
-        if groups.get("weekday") is not None:
-            spans["weekday"] = m.span("weekday")
-        return Example(text, date.isoformat(), spans, fmt.name)
-    return None
+    found = match(text)
+    if found is None:
+        return None
+    fmt, m = found
+    groups = m.groupdict()
+    if groups.get("yy") is not None:
+        year, year_span = two_digit_year(int(groups["yy"])), m.span("yy")
+    else:
+        year, year_span = int(groups["year"]), m.span("year")
+    if groups.get("month_name") is not None:
+        name = groups["month_name"].lower()
+        month = 9 if name == "sept" else (MONTHS + MONTH_ABBR).index(name) % 12 + 1
+        month_span = m.span("month_name")
+    else:
+        month, month_span = int(groups["month"]), m.span("month")
+    day_start, day_end = m.span("day")
+    if "{dth}" in fmt.template:
+        day_end += 2
+    try:
+        date = dt.date(year, month, int(groups["day"]))
+    except ValueError:
+        return None
+    if not FIRST_DATE <= date <= LAST_DATE:
+        return None
+    spans = {"year": year_span, "month": month_span, "day": (day_start, day_end)}
+    if groups.get("weekday") is not None:
+        spans["weekday"] = m.span("weekday")
+    return Example(text, date.isoformat(), spans, fmt.name)

@@ -11,9 +11,16 @@ from collections import defaultdict
 import numpy as np
 
 from attention_viz.analysis.tables import read_pairs
-from attention_viz.families.dates import data, vocab
+from attention_viz.families.dates import data, outside, vocab
 
 LENGTH_BUCKET = 5  # accuracy by input length in buckets of 5 characters
+# The low-confidence threshold is a low quantile of the confidence of correct predictions on
+# fresh test dates: the smallest of these that puts at least half of the wrong test answers
+# below the threshold (the first when too few are wrong to tell). So about 1 in 1,000 (up to
+# 1 in 20) right answers on in-range dates is flagged; inputs that are no date in a trained
+# format fall below it (each model's metrics["confidence"] records the figures).
+CONFIDENCE_QUANTILES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
+MIN_WRONG = 20  # fewer wrong test answers than this: use the first quantile
 
 
 def exact_match(model, examples: list[data.Example]) -> float:
@@ -62,6 +69,56 @@ def full_report(model, n: int = 20_000, seed: int = data.TEST_SEED) -> dict:
         report["attention_in_span"] = round(total, 5)
         report["attention_in_span_by_field"] = {k: round(v, 5) for k, v in by_field.items()}
     return report
+
+
+def confidences(model, texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Greedy outputs and their confidence: the least certain step's chosen probability."""
+    preds = model.predict_batch(texts, detail=True)
+    return [p.text for p in preds], np.array([p.confidence for p in preds])
+
+
+def confidence_threshold(model, n: int = 20_000, seed: int = data.TEST_SEED) -> dict:
+    """Choose the low-confidence threshold from the test dates' confidence distribution.
+
+    threshold = a quantile q of the confidences of the correct predictions on n fresh test
+    examples, q the smallest of CONFIDENCE_QUANTILES that puts at least half of the wrong
+    predictions below it (the first when fewer than MIN_WRONG are wrong). About q of the
+    right answers are then flagged. Also reports the share of a probe set of inputs that are
+    no date in a trained format (outside.off_distribution) that falls below.
+
+    Returns:
+        {"threshold", "quantile", "n", "test_seed", "correct_below", "wrong", "wrong_below",
+        "probe_n", "probe_below", "how"}.
+    """
+    examples = data.generate(n, "test", seed)
+    outputs, conf = confidences(model, [e.text for e in examples])
+    right = np.array([o == e.target for o, e in zip(outputs, examples, strict=True)])
+    wrong = conf[~right]
+    correct = conf[right] if right.any() else np.ones(1)
+    quantile = CONFIDENCE_QUANTILES[0]
+    if len(wrong) >= MIN_WRONG:
+        for q in CONFIDENCE_QUANTILES:
+            quantile = q
+            if np.mean(wrong < np.quantile(correct, q)) >= 0.5:
+                break
+    threshold = float(np.quantile(correct, quantile))
+    probes = outside.off_distribution()
+    _, probe_conf = confidences(model, probes)
+    return {
+        "threshold": round(threshold, 4),
+        "quantile": quantile,
+        "n": n,
+        "test_seed": seed,
+        "correct_below": round(float(np.mean(correct < threshold)), 5),
+        "wrong": len(wrong),
+        "wrong_below": round(float(np.mean(wrong < threshold)), 4) if len(wrong) else None,
+        "probe_n": len(probes),
+        "probe_below": round(float(np.mean(probe_conf < threshold)), 4),
+        "how": (
+            f"the {quantile:.1%} quantile of the weakest-step probability of the correct "
+            f"predictions on {n:,} fresh test dates (seed {seed})"
+        ),
+    }
 
 
 def inference_speed(model, n: int = 10_000, repeats: int = 300) -> dict[str, float]:

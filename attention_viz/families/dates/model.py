@@ -22,9 +22,10 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from attention_viz.checkpoint import Checkpoint
-from attention_viz.decoding import Encoded
-from attention_viz.families.dates import data, vocab
+from attention_viz.decoding import Decoded, Encoded
+from attention_viz.families.dates import data, outside, vocab
 from attention_viz.families.dates.decoders import make_decoder
+from attention_viz.prediction import Prediction
 from attention_viz.seq2seq import Seq2Seq, Source, check_each
 
 _START_ID = vocab.TARGET_VOCAB.index(vocab.START)
@@ -100,6 +101,10 @@ class DateSeq2Seq(Seq2Seq):
             config.hidden_size,
             config.score_hidden,
         )
+        # Below this weakest-step probability an output gets a warning; chosen from the
+        # test dates (evaluate.confidence_threshold) and kept in the checkpoint's metrics.
+        self.confidence_threshold: float | None = None
+        self.confidence_quantile = 0.001  # the share of right test answers below it
 
     @property
     def has_attention(self) -> bool:
@@ -110,6 +115,14 @@ class DateSeq2Seq(Seq2Seq):
         cleaned = check_each(texts, lambda t: vocab.check_input(t, limit))
         ids, lens, unknown = vocab.encode_sources(cleaned, self.source_vocab)
         warnings = vocab.unknown_warnings(cleaned, unknown)
+        for text, notes in zip(cleaned, warnings, strict=True):
+            year = outside.year_outside_range(text)
+            if year is not None:
+                first, last = data.FIRST_DATE.year, data.LAST_DATE.year
+                notes.append(
+                    f"the year {year} is outside the years the model was trained on "
+                    f"({first}–{last}): do not trust the output for it"
+                )
         return Source(
             [list(t) for t in cleaned], torch.from_numpy(ids), torch.from_numpy(lens), warnings
         )
@@ -126,10 +139,37 @@ class DateSeq2Seq(Seq2Seq):
     def checks(self, source: list[str], target: list[str]) -> dict:
         return {"valid_date": vocab.is_real_date("".join(target))}
 
+    def _predictions(
+        self, source: Source, d: Decoded, detail: bool, forced: bool = False
+    ) -> list[Prediction]:
+        """The base's Predictions, plus a warning on each free-running output whose weakest
+        step's probability is below the model's confidence threshold."""
+        out = super()._predictions(source, d, detail, forced)
+        if forced or self.confidence_threshold is None:
+            return out
+        weakest = d.top_probs[:, :, 0].min(dim=1).values.float().cpu().tolist()  # (B,)
+        for p, conf in zip(out, weakest, strict=True):
+            if conf < self.confidence_threshold:
+                threshold, quantile = self.confidence_threshold, self.confidence_quantile
+                p.warnings.append(low_confidence_warning(conf, threshold, quantile))
+        return out
+
+
+def low_confidence_warning(confidence: float, threshold: float, quantile: float) -> str:
+    return (
+        f"low confidence: the least certain output character has probability {confidence:.1%}, "
+        f"below this model's threshold of {threshold:.1%} (only {quantile:.1%} of its right "
+        "answers on test dates are this unsure). The input may not be a date in a format the "
+        "model was trained on: treat the output as a guess."
+    )
+
 
 def build(checkpoint: Checkpoint) -> DateSeq2Seq:
     """Rebuild a model from its checkpoint (config + weights + vocabulary in the JSON)."""
     config = DateSeq2SeqConfig(**checkpoint.config)
     model = DateSeq2Seq(config, checkpoint.meta["vocab"]["source"])
     model.load_state_dict(checkpoint.state_dict)
+    confidence = checkpoint.meta.get("metrics", {}).get("confidence") or {}
+    model.confidence_threshold = confidence.get("threshold")
+    model.confidence_quantile = confidence.get("quantile", model.confidence_quantile)
     return model

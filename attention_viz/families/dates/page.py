@@ -11,7 +11,7 @@ import random
 import numpy as np
 import streamlit as st
 
-from attention_viz.families.dates import FAMILY, data, vocab
+from attention_viz.families.dates import FAMILY, data, page_live, vocab
 from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
@@ -35,7 +35,8 @@ def main() -> None:
     st.title("Date conversion with attention")
     st.caption(
         "A character-level encoder–decoder (the attention chapter of *Deep Learning from "
-        "Scratch 2*) rewrites a date typed in any of 25 human formats as ISO YYYY-MM-DD. Each "
+        f"Scratch 2*) rewrites a date typed in any of {len(data.FORMATS)} human formats as ISO "
+        "YYYY-MM-DD. Each "
         "output character is a **query**; the encoder's states at the input characters are "
         "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
         "so the state at a digit already knows where its field ends."
@@ -49,8 +50,14 @@ def main() -> None:
     _input_controls()
     url_state.sync(sections.PARAMS)
     s = st.session_state
+    own = page_live.session_model(s.model)  # a model this session trained, not cached
+    page_live.banner(s.model)
     try:
-        p = predict(model_or_message(s.model), s.model, s.text)
+        p = (
+            own.predict(s.text)
+            if own is not None
+            else predict(model_or_message(s.model), s.model, s.text)
+        )
     except ValueError as e:
         st.error(md_escape(str(e)))
         p = None
@@ -63,10 +70,11 @@ def main() -> None:
         _output(p, gold)
         _heatmap(p, gold)
         sections.step_through(p, gold)
-        sections.teacher_forcing(s.model, text, gold.target if gold else "")
+        sections.teacher_forcing(s.model, text, gold.target if gold else "", own)
     sections.epoch_scrubber()
+    page_live.section()
     sections.comparison(text if p is not None else None)
-    sections.batch_conversion()
+    sections.batch_conversion(own)
 
 
 def _set_text(text: str, expected: str = "") -> None:

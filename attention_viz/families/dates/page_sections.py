@@ -33,6 +33,8 @@ PARAMS = [  # bind=True: Streamlit keeps it in the URL; the others are url_state
     url_state.integer("snap", 1, 6, 1),  # shown with labels
     url_state.choice("compare", TASK_MODELS, "date-baseline", bind=True),
     url_state.text("batch", "", 2_000, bind=True),
+    url_state.text("watch", DEFAULT_TEXT, 40, bind=True),  # the live training's watched input
+    url_state.integer("steps", 10, 2_000, 1_200, bind=True),  # the live training's step budget
 ]
 
 
@@ -48,7 +50,7 @@ def step_through(p: Prediction, gold: data.Example | None) -> None:
     _sync()
 
 
-def teacher_forcing(name: str, text: str, target: str) -> None:
+def teacher_forcing(name: str, text: str, target: str, model=None) -> None:
     """Both decodings side by side when the right answer is known."""
     st.subheader("Teacher forcing vs free running")
     st.text_input(
@@ -61,7 +63,7 @@ def teacher_forcing(name: str, text: str, target: str) -> None:
     if not target:
         st.info("Type the expected date above to compare the two decodings.")
         return
-    model = model_or_message(name)
+    model = model or model_or_message(name)
     try:
         cmp = date_analysis.compare_decodings(model, text, target)
     except ValueError as e:
@@ -212,7 +214,7 @@ def comparison(text: str | None) -> None:
                 sequence.heatmap(p, AXES, f"fig_side_{side}", f"{name}_attention", height=340)
 
 
-def batch_conversion() -> None:
+def batch_conversion(model=None) -> None:
     """Paste lines or upload a file; a table with a validity column and a CSV download."""
     st.subheader("Batch conversion")
     st.caption(
@@ -238,7 +240,7 @@ def batch_conversion() -> None:
         return
     name = st.session_state.model
     try:
-        rows = date_analysis.convert_lines(model_or_message(name), lines)
+        rows = date_analysis.convert_lines(model or model_or_message(name), lines)
     except ValueError as e:
         st.error(md_escape(str(e)))
         return

@@ -20,7 +20,12 @@ import torch.nn.functional as F
 from attention_viz.bench import machine
 from attention_viz.checkpoint import save_checkpoint
 from attention_viz.families.dates import FAMILY, data, vocab
-from attention_viz.families.dates.evaluate import exact_match, full_report, inference_speed
+from attention_viz.families.dates.evaluate import (
+    confidence_threshold,
+    exact_match,
+    full_report,
+    inference_speed,
+)
 from attention_viz.families.dates.model import DateSeq2Seq, DateSeq2SeqConfig
 from attention_viz.training import (
     TrainConfig,
@@ -127,6 +132,12 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
         print(f"fresh test dates: exact match {report['exact_match']:.3%}")
         if report.get("attention_in_span") is not None:
             print(f"attention argmax inside the gold field span: {report['attention_in_span']:.2%}")
+        confidence = confidence_threshold(model, n=2_000 if quick else 20_000)
+        print(
+            f"low-confidence threshold {confidence['threshold']:.4f} ({confidence['how']}); "
+            f"below it: {confidence['correct_below']:.2%} of right test answers, "
+            f"{confidence['probe_below']:.1%} of {confidence['probe_n']} inputs that are no date"
+        )
         speed = inference_speed(model, n=2_000 if quick else 10_000, repeats=30 if quick else 300)
         print(f"one date {speed['ms_per_date']:.3f} ms, batched {speed['dates_per_s']:,} dates/s")
         threads = torch.get_num_threads()
@@ -136,6 +147,7 @@ def train(name: str, stem: Path, quick: bool = False, seed: int = 0) -> None:
         "seconds_to_99pct_val": reached[0] if reached else None,
         "train_seconds": history[-1]["train_seconds"],
         "parameters": count_parameters(model),
+        "confidence": confidence,
         "inference": {**speed, "threads": threads, "machine": machine()},
     }
     snapshots = [

@@ -20,6 +20,7 @@ from pathlib import Path
 from attention_viz.deploy.nginx import Nginx, render
 from attention_viz.deploy.server import Server, healthy
 from attention_viz.loadtest.limits import PAGES
+from attention_viz.loadtest.runner import run_sync
 
 MAX_REPLICAS = 16
 
@@ -93,7 +94,7 @@ def warm_up(urls: list[str], pages: Sequence[str]) -> float:
     """Open each page once on each server (servers in parallel, pages in turn): imports and
     models load now. Returns the seconds it took (a cold start's cost)."""
     started = time.monotonic()
-    asyncio.run(_warm(urls, pages))
+    run_sync(_warm(urls, pages))
     return time.monotonic() - started
 
 

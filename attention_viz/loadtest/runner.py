@@ -8,14 +8,18 @@ stops by itself (tabs finish the action they are in, up to the action timeout).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from attention_viz.loadtest.actions import SCENARIOS, Scenario
 from attention_viz.loadtest.limits import MAX_SECONDS, MAX_SESSIONS
 from attention_viz.loadtest.protocol import Endpoint, check_loopback
 from attention_viz.loadtest.session import Run, Tab
+
+T = TypeVar("T")
 
 THINK_SECONDS = (2.0, 5.0)
 
@@ -63,7 +67,18 @@ def run_load(
             opening a shared link at once).
     """
     check_bounds(url, sessions, seconds, pages)
-    return asyncio.run(room(url, sessions, seconds, list(pages), seed, timeout, ramp))
+    return run_sync(room(url, sessions, seconds, list(pages), seed, timeout, ramp))
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, also from a thread whose event loop is already running (a notebook, or
+    Playwright's sync API in the same test process): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def room(

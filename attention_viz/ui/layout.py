@@ -72,11 +72,17 @@ _PRESENTATION_CSS = """
 .stMainBlockContainer { padding-top: 2.5rem; padding-left: 2rem; padding-right: 2rem; }
 """
 
+# Constant CSS only (tests/core/test_no_user_text_in_html.py): st.html never sees a variable.
+STYLE = f"<style>{_ALWAYS}{_PHONE_CSS}</style>"
+PRESENTING_STYLE = f"<style>{_ALWAYS}{_PHONE_CSS}{_PRESENTATION_CSS}</style>"
+
 
 def apply(presenting: bool) -> None:
     """Emit the app's CSS; in presentation mode also fold the sidebar away (once: a lecturer
     who opens it again keeps it open)."""
-    css = _ALWAYS + _PHONE_CSS + (_PRESENTATION_CSS if presenting else "")
-    st.html(f"<style>{css}</style>")
+    if presenting:
+        st.html(PRESENTING_STYLE)
+    else:
+        st.html(STYLE)
     if presenting:
         st.set_page_config(initial_sidebar_state="collapsed")

@@ -20,6 +20,7 @@ def test_date_quiz_click_a_token_and_the_attention_is_revealed(page, app_url):
     page.wait_for_selector("text=Which input character does it attend to most?", timeout=60_000)
     assert page.locator(".js-plotly-plot").count() == 0  # the heatmap is hidden
     tokens = page.locator('[data-testid="stButtonGroup"] button')
+    tokens.first.wait_for(timeout=60_000)  # the pills come after the question in the stream
     assert tokens.count() >= 4
     tokens.nth(1).click()
     page.wait_for_function(REVEALED, timeout=60_000)

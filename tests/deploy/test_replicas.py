@@ -20,7 +20,7 @@ from attention_viz.bench.app_server import free_port
 from attention_viz.deploy import replicas
 from attention_viz.deploy.nginx import AFFINITY_COOKIE, find_nginx
 from attention_viz.loadtest.protocol import UPSTREAM_HEADER, Endpoint
-from attention_viz.loadtest.runner import room
+from attention_viz.loadtest.runner import room, run_sync
 from attention_viz.loadtest.session import Tab
 
 pytestmark = pytest.mark.slow
@@ -89,7 +89,7 @@ async def _set(tab: Tab, kind: str, label: str, **value) -> None:
 
 def test_a_replica_dies_and_its_students_come_back_on_the_other(deployment):
     url = deployment.url
-    report = asyncio.run(_failover(deployment, url))
+    report = run_sync(_failover(deployment, url))
     print(report)  # pytest -s shows the reconnect times
 
 

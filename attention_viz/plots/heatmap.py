@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from attention_viz.plots import spec
+
 MAX_TICKS = 60  # beyond this, label every k-th position so ticks stay readable
 
 
@@ -58,48 +60,46 @@ def attention_heatmap(
     hover = np.empty((n_rows, n_cols, 2), dtype=object)  # (T_q, T_k, 2): row label, col label
     hover[:, :, 0] = np.array(rows, dtype=object)[:, None]
     hover[:, :, 1] = np.array(cols, dtype=object)[None, :]
-    fig = go.Figure(
-        go.Heatmap(
-            z=weights,
-            x=np.arange(n_cols),
-            y=np.arange(n_rows),
-            customdata=hover,
-            colorscale=colorscale,
-            zmin=0.0,
-            zmax=zmax,
-            colorbar={"title": {"text": "weight"}},
-            hovertemplate=(
+    data = [
+        {
+            "type": "heatmap",
+            "z": weights,
+            "x": np.arange(n_cols),
+            "y": np.arange(n_rows),
+            "customdata": hover,
+            "colorscale": colorscale,
+            "zmin": 0.0,
+            "zmax": zmax,
+            "colorbar": {"title": {"text": "weight"}},
+            "hovertemplate": (
                 f"{row_title}: %{{customdata[0]}}<br>{col_title}: %{{customdata[1]}}"
                 "<br>weight: %{z:.4f}<extra></extra>"
             ),
-            name="attention",
-        )
-    )
+            "name": "attention",
+        }
+    ]
     if overlay:
         r, c = zip(*overlay, strict=True)
-        fig.add_trace(
-            go.Scatter(
-                x=list(c),
-                y=list(r),
-                mode="markers",
-                marker={
-                    "symbol": "square-open",
-                    "size": 14,
-                    "color": "#d62728",
-                    "line": {"width": 2},
-                },
-                name=overlay_name,
-                hoverinfo="skip",
-            )
-        )
-    fig.update_layout(
-        title=title,
-        xaxis={"title": col_title, **_ticks(cols, max_ticks), "side": "bottom"},
-        yaxis={"title": row_title, **_ticks(rows, max_ticks), "autorange": "reversed"},
+        data.append(
+            {
+                "type": "scatter",
+                "x": list(c),
+                "y": list(r),
+                "mode": "markers",
+                "marker": {"symbol": "square-open", "size": 14, "color": "#d62728",
+                           "line": {"width": 2}},
+                "name": overlay_name,
+                "hoverinfo": "skip",
+            }
+        )  # fmt: skip
+    return spec.figure(
+        data,
+        title={"text": title} if title else None,
+        xaxis={"title": {"text": col_title}, **_ticks(cols, max_ticks), "side": "bottom"},
+        yaxis={"title": {"text": row_title}, **_ticks(rows, max_ticks), "autorange": "reversed"},
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.15},
     )
-    return fig
 
 
 def _ticks(labels: Sequence[str], max_ticks: int) -> dict:

@@ -8,6 +8,10 @@ constant list of rules. In presentation mode charts grow with the fonts, but nev
 what fits on a 720-px screen under one row of controls (`chart_height`).
 
 Nothing here imports streamlit; ui.widgets.show_figure applies these to every figure.
+
+They work on the figure's plain dict (`fig.to_dict()`), not through plotly's property
+machinery: `fig.update_xaxes(...)` and friends validate every path on every call and cost
+milliseconds a figure, which a page of ten charts pays on every rerun of every session.
 """
 
 from __future__ import annotations
@@ -44,7 +48,59 @@ def chart_height(height: int | None, presenting: bool) -> int | None:
     return min(int(height * PRESENT_SCALE), PRESENT_MAX_HEIGHT)
 
 
-def min_width(fig: go.Figure, font_size: int) -> int:
+def styled(fig: go.Figure | dict, font_size: int, height: int | None = None) -> dict:
+    """The figure as a dict with the app's font size everywhere and room for its labels.
+
+    Streamlit's plotly theme sets axis, legend and annotation fonts of its own, so each is
+    set explicitly; every axis lets plotly grow the margins to fit long or rotated tick
+    labels instead of cutting them (automargin).
+
+    Args:
+        fig: a plotly figure (converted with to_dict) or such a dict (changed in place).
+        font_size: px, for every text in the chart.
+        height: px, or None to keep the figure's own.
+    Returns:
+        The dict, ready for `go.Figure(spec, _validate=False)`.
+    """
+    spec = fig.to_dict() if isinstance(fig, go.Figure) else fig
+    layout = spec.setdefault("layout", {})
+    size = {"size": font_size}
+    _merge(layout, "font", size)
+    _merge(layout.setdefault("hoverlabel", {}), "font", size)
+    _merge(layout.setdefault("legend", {}), "font", size)
+    for name in ("xaxis", "yaxis"):
+        layout.setdefault(name, {})
+    for axis in _axes(layout, "xy"):
+        _merge(axis, "tickfont", size)
+        title = axis.setdefault("title", {})
+        if isinstance(title, str):
+            title = axis["title"] = {"text": title}
+        _merge(title, "font", size)
+        axis["automargin"] = True
+    for note in layout.get("annotations", ()):
+        _merge(note, "font", size)
+    if height:
+        layout["height"] = int(height)
+    return spec
+
+
+def _merge(parent: dict, key: str, values: dict) -> None:
+    parent[key] = {**(parent.get(key) or {}), **values}
+
+
+_AXIS = re.compile(r"([xy])axis\d*")
+
+
+def _axes(layout: dict, letters: str) -> list[dict]:
+    """The layout's cartesian axes (xaxis, xaxis2, ...) of the given letters, in order."""
+    return [
+        v
+        for k, v in layout.items()
+        if (m := _AXIS.fullmatch(k)) and m.group(1) in letters and isinstance(v, dict)
+    ]
+
+
+def min_width(fig: go.Figure | dict, font_size: int) -> int:
     """The width (px) below which the figure's category labels or title would overlap.
 
     Counts the labels of every x axis that shows an array of tick texts (token axes),
@@ -53,20 +109,23 @@ def min_width(fig: go.Figure, font_size: int) -> int:
     own length. 0 when a phone's width is enough.
     Returns one of WIDTHS (rounded up), or 0.
     """
-    layout = fig.layout
+    spec = fig.to_dict() if isinstance(fig, go.Figure) else fig
+    layout = spec.get("layout", {})
+    x_axes = _axes(layout, "x")
     need = 0.0
-    for axis in fig.select_xaxes():
-        shown = axis.tickmode == "array" and axis.ticktext and axis.showticklabels is not False
-        if not shown:
+    for axis in x_axes:
+        labels = axis.get("ticktext")
+        shown = axis.get("tickmode") == "array" and labels is not None and len(labels) > 0
+        if not shown or axis.get("showticklabels") is False:
             continue
-        labels = axis.ticktext
-        lo, hi = axis.domain if axis.domain else (0.0, 1.0)
+        lo, hi = axis.get("domain") or (0.0, 1.0)
         need = max(need, len(labels) * LABEL_EM * font_size / max(hi - lo, 0.05))
-    columns = {round(a.domain[0], 2) for a in fig.select_xaxes() if a.domain}
+    columns = {round(a["domain"][0], 2) for a in x_axes if a.get("domain")}
     need = max(need, len(columns) * PANEL_PX if len(columns) > 1 else 0)
     if need:
-        need += FRAME_PX + (COLORBAR_PX if _has_colorbar(fig) else 0)
-    title = _TAGS.sub("", layout.title.text or "") if layout.title else ""
+        need += FRAME_PX + (COLORBAR_PX if _has_colorbar(spec) else 0)
+    title = layout.get("title") or {}
+    title = _TAGS.sub("", (title.get("text") if isinstance(title, dict) else title) or "")
     need = max(need, len(title) * TITLE_EM * font_size + 20)
     if need <= PHONE_WIDTH:
         return 0
@@ -76,14 +135,8 @@ def min_width(fig: go.Figure, font_size: int) -> int:
     return WIDTHS[-1]
 
 
-def tidy(fig: go.Figure) -> None:
-    """Let plotly grow the margins to fit long or rotated tick labels instead of cutting them."""
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-
-
-def _has_colorbar(fig: go.Figure) -> bool:
+def _has_colorbar(spec: dict) -> bool:
     return any(
-        getattr(t, "showscale", None) is not False and t.type in ("heatmap", "contour")
-        for t in fig.data
+        t.get("showscale") is not False and t.get("type") in ("heatmap", "contour")
+        for t in spec.get("data", ())
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import streamlit as st
 
 from attention_viz.device import SERVER_THREADS, configure_threads
@@ -18,6 +20,27 @@ def prepare_server() -> None:
     """
     configure_threads(SERVER_THREADS)
     import pandas  # noqa: F401
+
+    global _frozen
+    if not _frozen:
+        freeze()
+        _frozen = True
+
+
+_frozen = False  # the modules imported by the first run are frozen: once per process
+
+
+def freeze() -> None:
+    """Exempt every object alive now (modules, loaded models) from garbage collection.
+
+    Streamlit collects all generations after every script run (runner.postScriptGC), and
+    with torch, pandas and plotly loaded a full collection walks millions of long-lived
+    objects: 0.2–0.3 s of one core per run, more than the page itself, with the GIL held.
+    Frozen objects are skipped, so it walks only what was made since. Called once after the
+    first run's imports and after each model load (ui.widgets), never per run: a cycle of
+    garbage frozen by chance (a concurrent run's figure) would never be collected.
+    """
+    gc.freeze()
 
 
 RECONNECT_RERUN_SECONDS = 3600.0

@@ -15,8 +15,9 @@ import streamlit as st
 from attention_viz import faults
 from attention_viz.checkpoint import WeightsError
 from attention_viz.plots import responsive
+from attention_viz.plots import spec as figure_spec
 from attention_viz.registry import load_model
-from attention_viz.ui import layout
+from attention_viz.ui import layout, startup
 
 PRESENT_KEY = "present"  # app-wide presentation mode (large fonts), in the URL as ?present=1
 EXPORT_KEY = "export_format"  # image format of every chart's camera button
@@ -66,17 +67,9 @@ def presenting() -> bool:
 def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = None) -> None:
     """Draw a plotly figure with the app's fonts and an export button in its toolbar."""
     font = PRESENT_FONT if presenting() else BASE_FONT
-    # Streamlit's plotly theme sets axis and legend fonts of its own: set each explicitly.
-    fig.update_layout(
-        font={"size": font}, hoverlabel={"font": {"size": font}}, legend_font_size=font
-    )
-    fig.update_xaxes(tickfont_size=font, title_font_size=font)
-    fig.update_yaxes(tickfont_size=font, title_font_size=font)
-    fig.update_annotations(font_size=font)  # subplot titles and labels, large on a projector
-    responsive.tidy(fig)
-    height = responsive.chart_height(height or fig.layout.height, presenting())
-    if height:
-        fig.update_layout(height=height)
+    spec = figure_spec.as_json_ready(fig)
+    height = responsive.chart_height(height or spec["layout"].get("height"), presenting())
+    spec = responsive.styled(spec, font, height)
     config = {
         "displaylogo": False,
         "toImageButtonOptions": {
@@ -85,14 +78,17 @@ def show_figure(fig: go.Figure, key: str, filename: str, height: int | None = No
             "scale": 2,
         },
     }
-    width = responsive.min_width(fig, font)  # a phone scrolls a chart narrower than this
+    width = responsive.min_width(spec, font)  # a phone scrolls a chart narrower than this
     with st.container(key=layout.wide_key(width, key)) if width else contextlib.nullcontext():
-        st.plotly_chart(fig, key=key, config=config, width="stretch")
+        # As built: a dict would be validated again, a Figure deep-copied (plots.spec).
+        st.plotly_chart(figure_spec.Prebuilt(spec), key=key, config=config, width="stretch")
 
 
 @st.cache_resource(show_spinner="Loading model…")
 def _cached_model(name: str):
-    return faults.armed(load_model(name), name)  # armed only under $ATTENTION_VIZ_FAULT
+    model = faults.armed(load_model(name), name)  # armed only under $ATTENTION_VIZ_FAULT
+    startup.freeze()  # the model lives as long as the server: full collections skip it
+    return model
 
 
 def model_or_message(name: str):

@@ -25,12 +25,6 @@ from attention_viz.ui.widgets import (
 )
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def predict(_model, name: str, text: str) -> Prediction:
-    """One conversion, cached by plain values (model name, text); the model is not hashed."""
-    return _model.predict(text)
-
-
 def main() -> None:
     st.title("Date conversion with attention")
     st.caption(
@@ -56,7 +50,7 @@ def main() -> None:
         p = (
             own.predict(s.text)
             if own is not None
-            else predict(model_or_message(s.model), s.model, s.text)
+            else sections.predict(model_or_message(s.model), s.model, s.text)
         )
     except ValueError as e:
         st.error(md_escape(str(e)))

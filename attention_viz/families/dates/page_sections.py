@@ -42,6 +42,18 @@ def _sync() -> None:
     url_state.sync(PARAMS)
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def predict(_model, name: str, text: str) -> Prediction:
+    """One conversion, cached by plain values (model name, text); the model is not hashed.
+    The heatmap, the comparison and other sessions typing the same date share it."""
+    return _model.predict(text)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _compare(_model, name: str, text: str, target: str) -> date_analysis.DecodingComparison:
+    return date_analysis.compare_decodings(_model, text, target)
+
+
 @st.fragment
 def step_through(p: Prediction, gold: data.Example | None) -> None:
     """A slider over the 10 decoding steps: the output so far and that step's weights."""
@@ -63,9 +75,12 @@ def teacher_forcing(name: str, text: str, target: str, model=None) -> None:
     if not target:
         st.info("Type the expected date above to compare the two decodings.")
         return
-    model = model or model_or_message(name)
     try:
-        cmp = date_analysis.compare_decodings(model, text, target)
+        cmp = (
+            date_analysis.compare_decodings(model, text, target)  # this session's own model
+            if model is not None
+            else _compare(model_or_message(name), name, text, target)
+        )
     except ValueError as e:
         st.error(md_escape(str(e)))
         return
@@ -200,7 +215,7 @@ def comparison(text: str | None) -> None:
             if model is None:
                 continue
             try:
-                p = model.predict(text)
+                p = predict(model, name, text)
             except ValueError as e:
                 st.error(md_escape(f"{name}: {e}"))
                 continue

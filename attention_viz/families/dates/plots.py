@@ -7,97 +7,96 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+
+from attention_viz.plots import spec
+
+_MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 
 
 def accuracy_by_length(reports: dict[str, list[dict]], colours: dict[str, str]) -> go.Figure:
     """Grouped bars: test exact match per input-length bucket, one colour per model."""
-    fig = go.Figure()
-    for name, rows in reports.items():
-        fig.add_trace(
-            go.Bar(
-                x=[r["chars"] for r in rows],
-                y=[100 * r["accuracy"] for r in rows],
-                customdata=[r["n"] for r in rows],
-                name=name,
-                marker_color=colours.get(name),
-                hovertemplate=(
-                    f"{name}<br>%{{x}} characters: %{{y:.2f}}% (n = %{{customdata}})<extra></extra>"
-                ),
-            )
-        )
+    bars = [
+        {
+            "type": "bar",
+            "x": [r["chars"] for r in rows],
+            "y": [100 * r["accuracy"] for r in rows],
+            "customdata": [r["n"] for r in rows],
+            "name": name,
+            "marker": {"color": colours.get(name)} if colours.get(name) else None,
+            "hovertemplate": (
+                f"{name}<br>%{{x}} characters: %{{y:.2f}}% (n = %{{customdata}})<extra></extra>"
+            ),
+        }
+        for name, rows in reports.items()
+    ]
     lows = [r["accuracy"] for rows in reports.values() for r in rows]
     bottom = max(0.0, min(lows, default=0.0) * 100 - 5)
-    fig.update_layout(
+    return spec.figure(
+        bars,
         barmode="group",
-        xaxis={"title": "input length (characters)", "type": "category"},
-        yaxis={"title": "test exact match (%)", "range": [bottom, 100.5]},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": "input length (characters)"}, "type": "category"},
+        yaxis={"title": {"text": "test exact match (%)"}, "range": [bottom, 100.5]},
+        margin=_MARGIN,
         legend={"orientation": "h", "y": -0.25},
     )
-    return fig
 
 
 def live_curves(events: Sequence, target: float) -> go.Figure:
     """Training loss (log scale, left) and validation exact match (right) against the
     training seconds of a live run (events: live.Progress)."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
     seconds = [e.seconds for e in events]
     steps = [e.step for e in events]
-    fig.add_trace(
-        go.Scatter(
-            x=seconds,
-            y=[e.loss for e in events],
-            customdata=steps,
-            name="training loss",
-            mode="lines+markers",
-            line={"color": "#d62728"},
-            hovertemplate="step %{customdata}, %{x:.1f} s: loss %{y:.4f}<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=seconds,
-            y=[100 * e.val_accuracy for e in events],
-            customdata=steps,
-            name="validation exact match",
-            mode="lines+markers",
-            line={"color": "#1f77b4"},
-            hovertemplate="step %{customdata}, %{x:.1f} s: %{y:.2f}%<extra></extra>",
-        ),
-        secondary_y=True,
-    )
-    fig.add_hline(
-        y=100 * target,
-        line={"dash": "dot", "color": "#1f77b4"},
-        secondary_y=True,
-        annotation_text=f"target {target:.1%}",
-        annotation_position="bottom right",
-    )
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "y": -0.3},
-        xaxis={
-            "title": "training seconds (no data generation, no validation)",
-            "range": [0, max(max(seconds, default=0.0) * 1.05, 1.0)],
-        },
-    )
+    loss = {
+        "type": "scatter",
+        "x": seconds,
+        "y": [e.loss for e in events],
+        "customdata": steps,
+        "name": "training loss",
+        "mode": "lines+markers",
+        "line": {"color": "#d62728"},
+        "hovertemplate": "step %{customdata}, %{x:.1f} s: loss %{y:.4f}<extra></extra>",
+    }
+    accuracy = {
+        "type": "scatter",
+        "x": seconds,
+        "y": [100 * e.val_accuracy for e in events],
+        "customdata": steps,
+        "name": "validation exact match",
+        "mode": "lines+markers",
+        "line": {"color": "#1f77b4"},
+        "hovertemplate": "step %{customdata}, %{x:.1f} s: %{y:.2f}%<extra></extra>",
+        "yaxis": "y2",
+    }
     losses = [e.loss for e in events if math.isfinite(e.loss)]
     # log10 range: the losses seen (before the first step: 0.01 to 10).
     low, high = (min(losses), max(losses)) if losses else (0.01, 10.0)
-    fig.update_yaxes(
-        title_text="loss",
-        type="log",
-        range=[math.log10(low) - 0.1, math.log10(high) + 0.1],
-        showgrid=False,
-        secondary_y=False,
-    )
-    fig.update_yaxes(
-        title_text="validation exact match (%)",
-        range=[0, 101],
-        tickmode="linear",
-        dtick=20,
-        secondary_y=True,
-    )
-    return fig
+    goal = 100 * target
+    return spec.figure(
+        [loss, accuracy],
+        margin=_MARGIN,
+        legend={"orientation": "h", "y": -0.3},
+        xaxis={
+            "title": {"text": "training seconds (no data generation, no validation)"},
+            "range": [0, max(max(seconds, default=0.0) * 1.05, 1.0)],
+            "domain": [0.0, 0.94],  # room for the right axis' labels
+        },
+        yaxis={
+            "title": {"text": "loss"},
+            "type": "log",
+            "range": [math.log10(low) - 0.1, math.log10(high) + 0.1],
+            "showgrid": False,
+        },
+        yaxis2={
+            "title": {"text": "validation exact match (%)"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 101],
+            "tickmode": "linear",
+            "dtick": 20,
+        },
+        shapes=[spec.hline(goal, {"dash": "dot", "color": "#1f77b4"}, yref="y2")],
+        annotations=[
+            spec.note(f"target {target:.1%}", 1, goal, xref="x domain", yref="y2",
+                      xanchor="right", yanchor="top")
+        ],
+    )  # fmt: skip

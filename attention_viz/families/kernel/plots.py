@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from attention_viz.plots import spec
 from attention_viz.plots.heatmap import bin_weights
 
 TRUTH, PREDICTION, POINTS, QUERY = "#7f7f7f", "#1f77b4", "#ff7f0e", "#d62728"
+_MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 
 
 def fit_figure(
@@ -26,14 +28,14 @@ def fit_figure(
         x_train, y_train: (N,); x_query, y_true, y_hat: (M,); chosen_x, chosen_y: one query
         and its prediction; query_weights: (N,), that query's attention row.
     """
-    fig = go.Figure()
     top = float(query_weights.max()) or 1.0
-    fig.add_scatter(
-        x=x_train,
-        y=y_train,
-        mode="markers",
-        name="training points (colour: weight for the chosen query)",
-        marker={
+    points = {
+        "type": "scatter",
+        "x": x_train,
+        "y": y_train,
+        "mode": "markers",
+        "name": "training points (colour: weight for the chosen query)",
+        "marker": {
             "color": query_weights,
             "colorscale": "Oranges",
             "cmin": 0.0,
@@ -42,30 +44,35 @@ def fit_figure(
             "line": {"width": 0.5, "color": "#444"},
             "colorbar": {"title": {"text": "weight"}, "x": 1.02},
         },
-        customdata=query_weights,
-        hovertemplate="key x = %{x:.3f}<br>value y = %{y:.3f}<br>weight = %{customdata:.4f}"
+        "customdata": query_weights,
+        "hovertemplate": "key x = %{x:.3f}<br>value y = %{y:.3f}<br>weight = %{customdata:.4f}"
         "<extra></extra>",
-    )
-    # Lines after the points, so many points never hide the prediction.
-    fig.add_scatter(x=x_query, y=y_true, name="truth", line={"color": TRUTH, "dash": "dash"})
-    fig.add_scatter(x=x_query, y=y_hat, name="prediction", line={"color": PREDICTION, "width": 3})
+    }
     xq, yq = float(chosen_x), float(chosen_y)
-    fig.add_vline(x=xq, line={"color": QUERY, "width": 1})
-    fig.add_scatter(
-        x=[xq],
-        y=[yq],
-        mode="markers",
-        name=f"chosen query x = {xq:.2f}",
-        marker={"color": QUERY, "size": 14, "symbol": "x"},
-        hovertemplate="query x = %{x:.3f}<br>prediction = %{y:.3f}<extra></extra>",
-    )
-    fig.update_layout(
-        xaxis_title="x",
-        yaxis_title="y",
+    chosen = {
+        "type": "scatter",
+        "x": [xq],
+        "y": [yq],
+        "mode": "markers",
+        "name": f"chosen query x = {xq:.2f}",
+        "marker": {"color": QUERY, "size": 14, "symbol": "x"},
+        "hovertemplate": "query x = %{x:.3f}<br>prediction = %{y:.3f}<extra></extra>",
+    }
+    # Lines after the points, so many points never hide the prediction.
+    truth = _line(x_query, y_true, "truth", {"color": TRUTH, "dash": "dash"})
+    prediction = _line(x_query, y_hat, "prediction", {"color": PREDICTION, "width": 3})
+    return spec.figure(
+        [points, truth, prediction, chosen],
+        xaxis={"title": {"text": "x"}},
+        yaxis={"title": {"text": "y"}},
         legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin=_MARGIN,
+        shapes=[spec.vline(xq, {"color": QUERY, "width": 1})],
     )
-    return fig
+
+
+def _line(x: np.ndarray, y: np.ndarray, name: str, line: dict, **more) -> dict:
+    return {"type": "scatter", "x": x, "y": y, "name": name, "line": line, **more}
 
 
 def display_weights(
@@ -91,104 +98,93 @@ def kernel_heatmap(z: np.ndarray, row_x: np.ndarray, col_x: np.ndarray, binned: 
     cells would cost more than the whole computation.
     """
     key = "key x" + (" (bin mean; cell = summed weight)" if binned else "")
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=col_x,
-            y=row_x,
-            colorscale="Blues",
-            zmin=0.0,
-            colorbar={"title": {"text": "weight"}},
-            hovertemplate="query x = %{y:.3f}<br>" + key + " = %{x:.3f}<br>weight = %{z:.4f}"
-            "<extra></extra>",
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": col_x,
+        "y": row_x,
+        "colorscale": "Blues",
+        "zmin": 0.0,
+        "colorbar": {"title": {"text": "weight"}},
+        "hovertemplate": "query x = %{y:.3f}<br>" + key + " = %{x:.3f}<br>weight = %{z:.4f}"
+        "<extra></extra>",
+    }
+    return spec.figure(
+        [heatmap],
+        xaxis={"title": {"text": key}},
+        yaxis={"title": {"text": "query x"}, "autorange": "reversed"},
+        margin=_MARGIN,
     )
-    fig.update_layout(
-        xaxis_title=key,
-        yaxis={"title": "query x", "autorange": "reversed"},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-    )
-    return fig
 
 
 def error_figure(x_query: np.ndarray, error: np.ndarray) -> go.Figure:
     """Prediction minus truth at each query."""
-    fig = go.Figure(
-        go.Scatter(
-            x=x_query,
-            y=error,
-            fill="tozeroy",
-            line={"color": PREDICTION},
-            hovertemplate="x = %{x:.3f}<br>error = %{y:.4f}<extra></extra>",
-            name="error",
-        )
+    error_line = _line(
+        x_query,
+        error,
+        "error",
+        {"color": PREDICTION},
+        fill="tozeroy",
+        hovertemplate="x = %{x:.3f}<br>error = %{y:.4f}<extra></extra>",
     )
-    fig.add_hline(y=0, line={"color": TRUTH, "width": 1})
-    fig.update_layout(
-        xaxis_title="x",
-        yaxis_title="prediction − truth",
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    return spec.figure(
+        [error_line],
+        xaxis={"title": {"text": "x"}},
+        yaxis={"title": {"text": "prediction − truth"}},
+        margin=_MARGIN,
+        shapes=[spec.hline(0, {"color": TRUTH, "width": 1})],
     )
-    return fig
 
 
 def loo_figure(
     bandwidths: np.ndarray, errors: np.ndarray, current: float | None, best: float
 ) -> go.Figure:
     """Leave-one-out error against bandwidth (log x), with the current and best marked."""
-    fig = go.Figure(
-        go.Scatter(
-            x=bandwidths,
-            y=errors,
-            mode="lines+markers",
-            marker={"size": 4},
-            name="LOO error",
-            hovertemplate="h = %{x:.4g}<br>LOO MSE = %{y:.4f}<extra></extra>",
-        )
-    )
+    curve = {
+        "type": "scatter",
+        "x": bandwidths,
+        "y": errors,
+        "mode": "lines+markers",
+        "marker": {"size": 4},
+        "name": "LOO error",
+        "hovertemplate": "h = %{x:.4g}<br>LOO MSE = %{y:.4f}<extra></extra>",
+    }
     best_error = float(errors[np.argmin(np.abs(bandwidths - best))])
-    fig.add_scatter(
-        x=[best],
-        y=[best_error],
-        mode="markers",
-        name=f"best h = {best:.3g}",
-        marker={"color": "#2ca02c", "size": 14, "symbol": "star"},
-    )
+    traces = [curve, _marker(best, best_error, f"best h = {best:.3g}", "#2ca02c", 14, "star")]
+    shapes = []
     if current is not None:
-        fig.add_vline(x=current, line={"color": QUERY, "dash": "dot"})
-        fig.add_scatter(
-            x=[current],
-            y=[float(np.interp(np.log(current), np.log(bandwidths), errors))],
-            mode="markers",
-            name=f"current h = {current:.3g}",
-            marker={"color": QUERY, "size": 12},
-        )
-    fig.update_layout(
-        xaxis={"type": "log", "title": "bandwidth h"},
-        yaxis={"type": "log", "title": "leave-one-out MSE"},
+        shapes.append(spec.vline(current, {"color": QUERY, "dash": "dot"}))
+        current_error = float(np.interp(np.log(current), np.log(bandwidths), errors))
+        traces.append(_marker(current, current_error, f"current h = {current:.3g}", QUERY, 12))
+    return spec.figure(
+        traces,
+        xaxis={"type": "log", "title": {"text": "bandwidth h"}},
+        yaxis={"type": "log", "title": {"text": "leave-one-out MSE"}},
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.7)"},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin=_MARGIN,
+        shapes=shapes,
     )
-    return fig
+
+
+def _marker(x: float, y: float, name: str, colour: str, size: int, symbol: str | None = None):
+    marker = {"color": colour, "size": size, **({"symbol": symbol} if symbol else {})}
+    return {"type": "scatter", "x": [x], "y": [y], "mode": "markers", "name": name,
+            "marker": marker}  # fmt: skip
 
 
 def training_figure(losses: np.ndarray, bandwidths: np.ndarray) -> go.Figure:
     """Loss and width during SGD on the learned width."""
     steps = np.arange(1, len(losses) + 1)
-    fig = go.Figure()
-    fig.add_scatter(x=steps, y=losses, name="LOO loss (batch)", line={"color": PREDICTION})
-    fig.add_scatter(
-        x=np.arange(len(bandwidths)),
-        y=bandwidths,
-        name="width h",
+    loss = _line(steps, losses, "LOO loss (batch)", {"color": PREDICTION})
+    width = _line(
+        np.arange(len(bandwidths)), bandwidths, "width h", {"color": QUERY, "dash": "dot"},
         yaxis="y2",
-        line={"color": QUERY, "dash": "dot"},
-    )
-    fig.update_layout(
-        xaxis_title="SGD step",
-        yaxis={"title": "loss"},
-        yaxis2={"title": "h", "overlaying": "y", "side": "right", "type": "log"},
+    )  # fmt: skip
+    return spec.figure(
+        [loss, width],
+        xaxis={"title": {"text": "SGD step"}},
+        yaxis={"title": {"text": "loss"}},
+        yaxis2={"title": {"text": "h"}, "overlaying": "y", "side": "right", "type": "log"},
         legend={"orientation": "h", "y": -0.25},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin=_MARGIN,
     )
-    return fig

@@ -78,13 +78,14 @@ def test_large_and_extreme_inputs_stay_finite(h):
     np.testing.assert_allclose(w.sum(1), 1.0, atol=1e-4)
 
 
-def test_loo_curve_matches_a_hand_loop_and_picks_the_best():
+@pytest.mark.parametrize("kernel", ["gaussian", "laplace"])  # compact ones: _pool's path
+def test_loo_curve_matches_a_hand_loop_and_picks_the_best(kernel):
     x, y = sample("d2l", 30, 0.5, seed=4)
-    hs = [0.05, 0.2, 0.5, 1.0, 3.0]
-    curve = kr.loo_curve(x, y, hs, "gaussian")
+    hs = [0.03, 0.05, 0.2, 0.5, 1.0, 3.0, 300.0]  # from nearly nearest-neighbour to the mean
+    curve = kr.loo_curve(x, y, hs, kernel)
     for h, err in zip(hs, curve.errors, strict=True):
         preds = [
-            hand_nw(np.delete(x, i), np.delete(y, i), [x[i]], "gaussian", h)[0][0]
+            hand_nw(np.delete(x, i), np.delete(y, i), [x[i]], kernel, h)[0][0]
             for i in range(30)
         ]
         assert err == pytest.approx(np.mean((np.array(preds) - y) ** 2), rel=1e-4)

@@ -36,6 +36,14 @@ def add_parser(sub) -> None:
         help="e.g. 1,5,10,20,30,50: start a server on --url's port (or measure --server-pid) "
         "and run each level for --seconds, recording the server's RSS and CPU",
     )
+    c.add_argument(
+        "--train",
+        type=int,
+        default=None,
+        metavar="STEPS",
+        help="also one tab that trains date-attention live on the date page with this step "
+        "budget (10-2000) while the others act: what a live training costs the room",
+    )
     c.add_argument("--server-pid", type=int, default=None, help="the running server to sample")
     c.add_argument(
         "--server-env",
@@ -64,12 +72,14 @@ def run(args: argparse.Namespace) -> int:
             ) from None
         env = dict(kv.split("=", 1) for kv in args.server_env if "=" in kv)
         events, resources = sweep(
-            args.url, levels, args.seconds, pages, args.seed, args.server_pid, env
-        )
+            args.url, levels, args.seconds, pages, args.seed, args.server_pid, env,
+            train_steps=args.train,
+        )  # fmt: skip
     else:
         events = run_load(
-            args.url, args.sessions, args.seconds, pages, seed=args.seed, timeout=args.timeout
-        )
+            args.url, args.sessions, args.seconds, pages, seed=args.seed, timeout=args.timeout,
+            train_steps=args.train,
+        )  # fmt: skip
     rows = report.summarize(events)
     print(report.table(rows, resources))
     errors = sum(r.errors for r in rows)

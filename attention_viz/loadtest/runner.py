@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from attention_viz.loadtest import training
 from attention_viz.loadtest.actions import SCENARIOS, Scenario
 from attention_viz.loadtest.limits import MAX_SECONDS, MAX_SESSIONS
 from attention_viz.loadtest.protocol import Endpoint, check_loopback
@@ -22,6 +23,7 @@ from attention_viz.loadtest.session import Run, Tab
 T = TypeVar("T")
 
 THINK_SECONDS = (2.0, 5.0)
+MAX_TRAIN_STEPS = 2_000  # the date page's own step budget limit
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,20 @@ def run_load(
     seed: int = 0,
     timeout: float = 30.0,
     ramp: float = 2.0,
+    train_steps: int | None = None,
 ) -> list[Event]:
     """Drive `sessions` tabs (pages dealt round-robin) against the app at `url`.
 
     Args:
         ramp: tabs open at random moments within the first `ramp` seconds (a lecture hall
             opening a shared link at once).
+        train_steps: also one tab that trains date-attention live with this step budget
+            (loadtest.training), its events under the page "dates-training".
     """
     check_bounds(url, sessions, seconds, pages)
-    return run_sync(room(url, sessions, seconds, list(pages), seed, timeout, ramp))
+    if train_steps is not None and not 10 <= train_steps <= MAX_TRAIN_STEPS:
+        raise ValueError(f"--train takes 10 to {MAX_TRAIN_STEPS} steps, got {train_steps}")
+    return run_sync(room(url, sessions, seconds, list(pages), seed, timeout, ramp, train_steps))
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -89,6 +96,7 @@ async def room(
     seed: int = 0,
     timeout: float = 30.0,
     ramp: float = 2.0,
+    train_steps: int | None = None,
     t0: float | None = None,
 ) -> list[Event]:
     """run_load inside a running event loop (bounds checked by the caller).
@@ -114,8 +122,22 @@ async def room(
         )
         for i in range(sessions)
     ]
+    if train_steps is not None:
+
+        def record(action: str, run: Run, started: float) -> None:
+            events.append(_event(sessions, sessions, training.PAGE, action, run, started - t0))
+
+        students.append(training.trainer(url, train_steps, t0 + seconds, timeout, record))
     await asyncio.gather(*students)
     return sorted(events, key=lambda e: e.start)
+
+
+def _event(level: int, session: int, page: str, action: str, run: Run, start: float) -> Event:
+    first = None if run.first_chart is None else round(run.first_chart, 4)
+    return Event(
+        level, session, page, action, round(start, 3), round(run.latency, 4), first,
+        run.error, run.upstream,
+    )  # fmt: skip
 
 
 async def _student(
@@ -133,19 +155,7 @@ async def _student(
     loop = asyncio.get_running_loop()
 
     def record(action: str, run: Run, started: float) -> None:
-        events.append(
-            Event(
-                level,
-                i,
-                scenario.page,
-                action,
-                round(started - t0, 3),
-                round(run.latency, 4),
-                None if run.first_chart is None else round(run.first_chart, 4),
-                run.error,
-                run.upstream,
-            )
-        )
+        events.append(_event(level, i, scenario.page, action, run, started - t0))
 
     def record_background(tab: Tab) -> None:
         for action, run in tab.events:

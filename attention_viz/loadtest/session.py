@@ -118,6 +118,7 @@ class Tab:
         self.states: dict[str, WidgetState] = {}
         self.last_run_fragment = False
         self.timed_fragment = False  # the page has a fragment with run_every
+        self.auto_reruns: dict[str, float] = {}  # timed fragments: id -> interval (s)
         self.upstream = ""
         self.metrics: dict[str, str] = {}  # label -> value of the st.metric boxes shown
         self.events: list[tuple[str, Run]] = []  # runs nobody asked for: reconnects
@@ -282,6 +283,8 @@ class Tab:
             if kind == "new_session":
                 run_id = msg.metadata.run.script_run_id
                 fragment = bool(msg.metadata.run.fragment_ids)
+                if not fragment:  # a full run registers its timed fragments anew
+                    self.auto_reruns.clear()
                 self.page_script_hash = msg.new_session.page_script_hash
                 if msg.new_session.HasField("initialize"):
                     self.session_id = msg.new_session.initialize.session_id
@@ -295,6 +298,10 @@ class Tab:
                 self.page_script_hash = msg.navigation.page_script_hash
             elif kind == "auto_rerun":  # a timed fragment: the frontend reruns on reconnect
                 self.timed_fragment = True
+                self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for gone in msg.stop_auto_rerun.fragment_ids:
+                    self.auto_reruns.pop(gone, None)
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "page_not_found":

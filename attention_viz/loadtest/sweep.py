@@ -84,6 +84,7 @@ def sweep(
     server_env: Mapping[str, str] | None = None,
     pause: float = 5.0,
     log: Callable[[str], None] = print,
+    train_steps: int | None = None,
 ) -> tuple[list[Event], list[Resources]]:
     """Run each level in turn against one server; returns every event and each level's
     server figures. Starts (and stops) the server unless `server_pid` names a running one."""
@@ -106,7 +107,9 @@ def sweep(
         for level in levels:
             log(f"{level} sessions for {seconds:g} s (load average {os.getloadavg()[0]:.2f})")
             with Sampler(server_pid) as s:
-                level_events = run_load(url, level, seconds, pages, seed=seed)
+                level_events = run_load(
+                    url, level, seconds, pages, seed=seed, train_steps=train_steps
+                )
             events += level_events
             resources.append(
                 Resources(

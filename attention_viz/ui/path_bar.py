@@ -52,7 +52,7 @@ def _bar(active: state.Active, page_key: str) -> None:
         key="lecture_bar",
         gap="small",
         horizontal=compact,
-        wrap=False,
+        wrap=not compact,  # presenting: the title wraps, the buttons stay on its line
         vertical_alignment="center",
     ):
         st.markdown(f"**Stop {k + 1}/{n} · {md_escape(stop.title)}**")

@@ -5,7 +5,8 @@ plotly rotates them and they overlap. Such a figure states the width its labels 
 (`min_width`); the page draws it inside a container that scrolls sideways when the screen is
 narrower (ui.layout). Widths are rounded up to a few fixed steps so that the app's CSS is a
 constant list of rules. In presentation mode charts grow with the fonts, but never beyond
-what fits on a 720-px screen under one row of controls (`chart_height`).
+what fits on a 720-px screen under the title and the lecture path bar, beside the page's
+controls (ui.stage; `chart_height`).
 
 Nothing here imports streamlit; ui.widgets.show_figure applies these to every figure.
 
@@ -21,7 +22,7 @@ import re
 import plotly.graph_objects as go
 
 PRESENT_SCALE = 1.25  # charts grow with the presentation fonts...
-PRESENT_MAX_HEIGHT = 520  # ...to at most this (px): 720 minus the header and a row of controls
+PRESENT_MAX_HEIGHT = 440  # ...to at most this (px): 720 minus the title and the path bar
 WIDTH_STEP = 80  # min widths are rounded up to a multiple of this (px)
 WIDTHS = tuple(range(400, 1601, WIDTH_STEP))  # the steps the CSS knows: 400, 480, ..., 1600
 PHONE_WIDTH = 358  # px a phone (390 px) leaves for a chart; narrower needs nothing

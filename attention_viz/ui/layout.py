@@ -5,7 +5,8 @@ cut, formulas and wide charts scroll sideways inside their own box, and the titl
 smaller. A figure whose labels need more width than a phone has is drawn inside a container
 keyed `wide_key(width, key)` (ui.widgets.show_figure); the rules below give it that min width.
 Presentation mode: large fonts, the sidebar folded away and little blank space above the
-title, so that a chart and the controls above it fit on a 1280×720 projector.
+title; ui.stage lays each page out so that its main chart and controls fit a 1280×720
+projector.
 
 All of it is our own constant CSS, never user text.
 """

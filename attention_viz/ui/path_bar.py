@@ -17,10 +17,14 @@ from attention_viz.ui.widgets import md_escape, presenting, show_warnings
 
 NEXT_KEY, PREVIOUS_KEY = "PageDown", "PageUp"  # a presenter's clicker sends these
 # Our own constant CSS: in presentation mode the bar's controls keep their usual size (the
-# room reads the stop's title, which grows with the page; the lecturer works the buttons).
+# room reads the stop's title, which grows with the page; the lecturer works the buttons),
+# and the bar is one thin line, so that the page's main chart still fits under it (the
+# buttons' shortcut hints give way to their tooltips, which name the keys too).
 _PRESENTING_CSS = """
 <style>
 [data-testid="stMain"] .st-key-lecture_bar button p { font-size: 1rem !important; }
+[data-testid="stMain"] .st-key-lecture_bar { padding: 0.25rem 0.75rem; }
+[data-testid="stMain"] .st-key-lecture_bar kbd { display: none; }
 </style>
 """
 
@@ -40,18 +44,31 @@ def render(page_key: str) -> None:
 
 def _bar(active: state.Active, page_key: str) -> None:
     k, n, stop = active.index, len(active.path.stops), active.stop
-    if presenting():
+    compact = presenting()  # one line: the stop's title (wrapped if long) beside its buttons
+    if compact:
         st.html(_PRESENTING_CSS)
-    with st.container(border=True, key="lecture_bar", gap="small"):
+    with st.container(
+        border=True,
+        key="lecture_bar",
+        gap="small",
+        horizontal=compact,
+        wrap=not compact,  # presenting: the title wraps, the buttons stay on its line
+        vertical_alignment="center",
+    ):
         st.markdown(f"**Stop {k + 1}/{n} · {md_escape(stop.title)}**")
-        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        with st.container(
+            horizontal=True,
+            gap="small",
+            vertical_alignment="center",
+            width="content" if compact else "stretch",
+        ):
             if st.button(
                 "Previous",
                 icon=":material/arrow_back:",
                 key="lecture_previous",
                 disabled=k == 0,
                 shortcut=PREVIOUS_KEY,
-                help="The previous stop, with its view",
+                help=f"The previous stop, with its view (key: {PREVIOUS_KEY})",
             ):
                 state.go(active.value, active.path, k - 1)
             if st.button(
@@ -60,7 +77,7 @@ def _bar(active: state.Active, page_key: str) -> None:
                 key="lecture_next",
                 disabled=k == n - 1,
                 shortcut=NEXT_KEY,
-                help="The next stop, with its view",
+                help=f"The next stop, with its view (key: {NEXT_KEY})",
                 type="primary",
             ):
                 state.go(active.value, active.path, k + 1)

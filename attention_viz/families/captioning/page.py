@@ -6,6 +6,7 @@ step slider) live in fragments and rerun only the figures.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import numpy as np
@@ -16,7 +17,7 @@ from attention_viz.families.captioning import page_scene, plots, scenes
 from attention_viz.families.captioning.analysis import Analysis, analyse
 from attention_viz.families.captioning.inputs import MAX_FILE_BYTES, OUTSIDE_NOTE, decode, to_array
 from attention_viz.seq2seq import MAX_BEAM
-from attention_viz.ui import quiz, url_state
+from attention_viz.ui import quiz, stage, url_state
 from attention_viz.ui.widgets import (
     boundary,
     md_escape,
@@ -53,38 +54,29 @@ def _analyse(name: str, key: tuple, beam: int, upload: bytes | None = None) -> A
 
 
 def main() -> None:
-    st.title("Attention over images")
-    st.caption(
+    on = stage.heading(
+        "Attention over images",
         "A small CNN cuts the picture into an 8×8 grid of regions; an LSTM writes the caption "
         "one word at a time and, before each word, spreads attention weights over the 64 "
         "regions (soft attention, *Show, Attend and Tell*, Xu et al. 2015). The panels show "
-        "where it looked for every word; the green outline is the shape the word describes."
+        "where it looked for every word; the green outline is the shape the word describes.",
+        aside=quiz.toggle,
     )
-    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+    if on:  # issue 11 §2: the quiz replaces the page's views
         quiz.show("captioning")
         return
     show_warnings(url_state.restore(PARAMS))
     s = st.session_state
-    st.radio("Scene", list(SOURCES), key="source", format_func=SOURCES.get, horizontal=True)
-    upload = None
-    if s.source == "upload":
-        upload = _upload()
-        if upload is None:
-            url_state.sync(PARAMS)
+    # Presenting: the scene's controls in a column beside the word panels; the captions below.
+    beside = stage.columns()
+    controls, chart = beside if beside else (contextlib.nullcontext(),) * 2
+    with controls:
+        key, upload = _scene()
+        if key is None:
             return
-        key: tuple = ("upload", hashlib.sha256(upload).hexdigest())
-    else:
-        key = page_scene.controls(s.source)
-        if key[0] == "builder":
-            problems = scenes.problems([scenes.Shape(*spec) for spec in key[2]])
-            if problems:
-                url_state.sync(PARAMS)
-                lines = "\n".join(f"- {md_escape(p)}" for p in problems)
-                st.error(f"This scene cannot be captioned:\n\n{lines}")
-                return
-    c = st.columns([1, 2])
-    c[0].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
-    c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
+        c = [st.container()] * 2 if beside else st.columns([1, 2])
+        c[0].radio("Decoding", ["greedy", "beam"], key="decoding", horizontal=True)
+        c[1].slider("Beam width", 2, MAX_BEAM, key="beam", disabled=s.decoding != "beam")
     url_state.sync(PARAMS)
     if model_or_message(MODEL) is None:
         return
@@ -98,10 +90,37 @@ def main() -> None:
         show_failure(f"captioning with {MODEL}", e)
         return
     image = _image(key, upload)
-    _captions(a, key, beam, upload)
-    panels_view(a, image)
+    if not beside:
+        _captions(a, key, beam, upload)
+    with chart:
+        panels_view(a, image)
+    if beside:
+        _captions(a, key, beam, upload)
     step_view(a, image)
     _about()
+
+
+def _scene() -> tuple[tuple | None, bytes | None]:
+    """The scene's controls; returns its description and an upload's bytes (None, None while
+    there is nothing to caption)."""
+    s = st.session_state
+    st.radio("Scene", list(SOURCES), key="source", format_func=SOURCES.get, horizontal=True)
+    upload = None
+    if s.source == "upload":
+        upload = _upload()
+        if upload is None:
+            url_state.sync(PARAMS)
+            return None, None
+        return ("upload", hashlib.sha256(upload).hexdigest()), upload
+    key = page_scene.controls(s.source)
+    if key[0] == "builder":
+        problems = scenes.problems([scenes.Shape(*spec) for spec in key[2]])
+        if problems:
+            url_state.sync(PARAMS)
+            lines = "\n".join(f"- {md_escape(p)}" for p in problems)
+            st.error(f"This scene cannot be captioned:\n\n{lines}")
+            return None, None
+    return key, None
 
 
 def _upload() -> bytes | None:
@@ -169,7 +188,8 @@ def _captions(a: Analysis, key: tuple, beam: int, upload: bytes | None) -> None:
 def panels_view(a: Analysis, image: np.ndarray) -> None:
     """One panel per word (the paper's figure); reruns alone when a toggle moves."""
     p = a.prediction
-    st.subheader("Where it looked for each word")
+    if not presenting():  # presenting: right under the title, beside the scene's controls
+        st.subheader("Where it looked for each word")
     c = st.columns(3)
     c[0].toggle("Show the region grid", key="grid")
     c[1].toggle("Outline the gold shape", key="gold", disabled=a.gold_caption is None)

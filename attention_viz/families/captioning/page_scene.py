@@ -9,6 +9,7 @@ import streamlit as st
 
 from attention_viz.families.captioning import scenes
 from attention_viz.ui import url_state
+from attention_viz.ui.widgets import presenting
 
 SEED_MAX = 2**31 - 1
 COUNTS = {0: "any", 1: "1", 2: "2", 3: "3"}
@@ -44,7 +45,7 @@ def controls(source: str) -> tuple:
     """Draw the controls of a random or built scene; returns its description."""
     s = st.session_state
     if source == "random":
-        c = st.columns([2, 2, 1])
+        c = [st.container()] * 3 if presenting() else st.columns([2, 2, 1])  # presenting: a column
         c[0].number_input("Seed", 0, SEED_MAX, step=1, key="seed")
         c[1].segmented_control(
             "Shapes", list(COUNTS), key="shapes", format_func=COUNTS.get, required=True
@@ -52,12 +53,12 @@ def controls(source: str) -> tuple:
         c[2].button("Another scene", on_click=_next_seed, width="stretch")
         st.caption("Random scenes come from the held-out test layouts: the model never saw them.")
         return ("random", int(s.seed), int(s.shapes or 0))
-    c = st.columns([1, 3])
+    c = [st.container()] * 2 if presenting() else st.columns([1, 3])
     c[0].number_input("Background seed", 0, SEED_MAX, step=1, key="seed")
     c[1].radio("Number of shapes", [1, 2, 3], key="count", horizontal=True)
     specs = []
     for i in range(1, s.count + 1):
-        c = st.columns(5)
+        c = [*st.columns(3), *st.columns(2)] if presenting() else st.columns(5)
         c[0].selectbox(f"Shape {i}", list(scenes.SHAPES), key=f"kind{i}")
         c[1].selectbox("colour", list(scenes.COLOURS), key=f"colour{i}")
         c[2].selectbox("size", list(scenes.SIZES), key=f"size{i}")

@@ -6,6 +6,7 @@ controls live in fragments and rerun only their part.
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import numpy as np
@@ -15,7 +16,7 @@ from attention_viz.families.dates import FAMILY, data, page_live, vocab
 from attention_viz.families.dates import analysis as date_analysis
 from attention_viz.families.dates import page_sections as sections
 from attention_viz.prediction import Prediction
-from attention_viz.ui import quiz, sequence, url_state
+from attention_viz.ui import quiz, sequence, stage, url_state
 from attention_viz.ui.widgets import (
     md_escape,
     model_or_message,
@@ -26,43 +27,53 @@ from attention_viz.ui.widgets import (
 
 
 def main() -> None:
-    st.title("Date conversion with attention")
-    st.caption(
+    on = stage.heading(
+        "Date conversion with attention",
         "A character-level encoder–decoder (the attention chapter of *Deep Learning from "
         f"Scratch 2*) rewrites a date typed in any of {len(data.FORMATS)} human formats as ISO "
         "YYYY-MM-DD. Each "
         "output character is a **query**; the encoder's states at the input characters are "
         "the **keys** and **values**. Unlike the book's, the encoder reads in both directions, "
-        "so the state at a digit already knows where its field ends."
+        "so the state at a digit already knows where its field ends.",
+        aside=quiz.toggle,
     )
-    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+    if on:  # issue 11 §2: the quiz replaces the page's views
         quiz.show("dates")
         return
     show_warnings(url_state.restore(sections.PARAMS))
     if any(model_or_message(m) is None for m in FAMILY.names()):
         return
-    _input_controls()
+    # Presenting: the input, its options and the output in a column beside the heatmap.
+    beside = stage.columns()
+    controls, chart = beside if beside else (contextlib.nullcontext(),) * 2
+    with controls:
+        _input_controls()
+        toggles = st.container() if beside else None  # the heatmap's switch, under the input
     url_state.sync(sections.PARAMS)
     s = st.session_state
     own = page_live.session_model(s.model)  # a model this session trained, not cached
-    page_live.banner(s.model)
-    try:
-        p = (
-            own.predict(s.text)
-            if own is not None
-            else sections.predict(model_or_message(s.model), s.model, s.text)
-        )
-    except ValueError as e:
-        st.error(md_escape(str(e)))
-        p = None
-    except Exception as e:  # the error boundary: this session sees a message, others go on
-        show_failure(f"converting this date with {s.model}", e)
-        p = None
+    with controls:
+        page_live.banner(s.model)
+    with chart:
+        try:
+            p = (
+                own.predict(s.text)
+                if own is not None
+                else sections.predict(model_or_message(s.model), s.model, s.text)
+            )
+        except ValueError as e:
+            st.error(md_escape(str(e)))
+            p = None
+        except Exception as e:  # the error boundary: this session sees a message, others go on
+            show_failure(f"converting this date with {s.model}", e)
+            p = None
     text = s.text.strip()
     gold = data.parse(text) if p is not None else None
     if p is not None:
-        _output(p, gold)
-        _heatmap(p, gold)
+        with controls:
+            _output(p, gold)
+        with chart:
+            _heatmap(p, gold, toggles)
         sections.step_through(p, gold)
         sections.teacher_forcing(s.model, text, gold.target if gold else "", own)
     sections.epoch_scrubber()
@@ -82,7 +93,7 @@ def _clear_expected() -> None:
 
 
 def _input_controls() -> None:
-    c = st.columns([4, 2])
+    c = [st.container()] * 2 if presenting() else st.columns([4, 2])  # presenting: a column
     c[0].text_input(
         "A date, in any format",
         on_change=_clear_expected,
@@ -91,10 +102,19 @@ def _input_controls() -> None:
     )
     with c[1]:
         sequence.model_picker(FAMILY)
+    with (
+        st.popover("Examples", icon=":material/list:", width="stretch")
+        if presenting()  # in the narrow column beside the heatmap, folded away
+        else contextlib.nullcontext()
+    ):
+        _examples()
+
+
+def _examples() -> None:
     st.caption("Examples (one per format family, dates the models never saw in training):")
-    # One row on a laptop; rows of four in presentation mode, where labels are twice as wide.
+    # One row on a laptop; rows of two in presentation mode's popover.
     count = len(data.FAMILIES) + 1
-    per_row = 4 if presenting() else count
+    per_row = 2 if presenting() else count
     buttons = [c for start in range(0, count, per_row) for c in st.columns(per_row)][:count]
     for i, family in enumerate(data.FAMILIES):
         e = data.example_of_family(family, seed=3 + i)
@@ -118,7 +138,11 @@ def _input_controls() -> None:
 
 
 def _output(p: Prediction, gold: data.Example | None) -> None:
-    c = st.columns([2, 2, 2, 3])
+    if presenting():  # a narrow column: the output on a line of its own, the check last
+        output, pair, check = st.container(), st.columns(2), st.container()
+        c = [output, check, *pair]
+    else:
+        c = st.columns([2, 2, 2, 3])
     c[0].metric("Output", p.text)
     if p.checks["valid_date"]:
         c[1].success("Calendar check: a real date", icon=":material/check_circle:")
@@ -136,7 +160,9 @@ def _output(p: Prediction, gold: data.Example | None) -> None:
         st.warning(md_escape(warning), icon=":material/warning:")
 
 
-def _heatmap(p: Prediction, gold: data.Example | None) -> None:
+def _heatmap(p: Prediction, gold: data.Example | None, toggles=None) -> None:
+    """The heatmap, its entropy beside it (below it when presenting), the formula; the gold
+    switch goes into `toggles` when given (presenting: beside the heatmap)."""
     s = st.session_state
     st.subheader("Attention: output character × input character")
     if p.attention is None:
@@ -146,13 +172,14 @@ def _heatmap(p: Prediction, gold: data.Example | None) -> None:
             "date-additive to see where each output character looks."
         )
         return
-    left, right = st.columns([4, 1])
-    with left:
+    left, right = (st.container(), st.container()) if toggles else st.columns([4, 1])
+    with toggles or left:
         st.toggle(
             "Outline the gold field spans",
             disabled=gold is None,
             **url_state.bind(sections.PARAMS, "gold"),
         )
+    with left:
         cells = date_analysis.gold_cells(gold) if gold is not None and s.gold else None
         sequence.heatmap(p, sections.AXES, "fig_heatmap", f"{s.model}_attention", cells, height=420)
     with right:

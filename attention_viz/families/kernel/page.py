@@ -5,6 +5,8 @@ Data controls rerun the page; model controls live in a fragment and rerun only t
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import streamlit as st
 
@@ -13,8 +15,14 @@ from attention_viz.analysis.tables import matrix_csv
 from attention_viz.attention import KERNELS
 from attention_viz.families.kernel import plots
 from attention_viz.families.kernel.data import FUNCTIONS, query_grid, sample
-from attention_viz.ui import url_state
-from attention_viz.ui.widgets import md_escape, show_failure, show_figure, show_warnings
+from attention_viz.ui import stage, url_state
+from attention_viz.ui.widgets import (
+    md_escape,
+    presenting,
+    show_failure,
+    show_figure,
+    show_warnings,
+)
 
 BANDWIDTHS = sorted(
     {round(m * 10.0**e, 6) for e in range(-3, 3) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)}
@@ -58,13 +66,16 @@ def _loo(function: str, n_train: int, noise: float, seed: int, kernel: str) -> k
 
 
 def main() -> None:
-    st.title("Nadaraya–Watson kernel regression")
-    st.caption(
+    stage.heading(
+        "Nadaraya–Watson kernel regression",
         "Attention pooling in its simplest form: the **queries** are test inputs x, the "
         "**keys** are the training inputs xᵢ and the **values** their targets yᵢ. Each "
-        "prediction is an attention-weighted average of the values."
+        "prediction is an attention-weighted average of the values.",
     )
     show_warnings(url_state.restore(PARAMS))
+    # Presenting, the model's controls and the fit come first and the data controls below;
+    # the data widgets are still drawn first, so the fragment reads their values.
+    top = st.container() if presenting() else None
     with st.expander("Data", expanded=True):
         c = st.columns(5)
         c[0].selectbox(
@@ -77,7 +88,8 @@ def main() -> None:
         c[2].slider("Noise σ", 0.0, 2.0, step=0.05, **url_state.bind(PARAMS, "noise"))
         c[3].number_input("Seed", 0, 2**31 - 1, step=1, key="seed")
         c[4].select_slider("Query points", N_QUERY, **url_state.bind(PARAMS, "n_query"))
-    model_view()
+    with top or contextlib.nullcontext():
+        model_view()
 
 
 @st.fragment
@@ -89,7 +101,8 @@ def model_view() -> None:
     x_query = query_grid(function, s.n_query)
     y_true = FUNCTIONS[function].f(x_query)
 
-    c = st.columns([2, 2, 4])
+    beside = stage.columns()  # presenting: the controls in a column beside the fit
+    c = [beside[0]] * 4 if beside else [*st.columns([2, 2, 4]), st.container()]
     c[0].radio("Pooling", list(POOLING), key="pooling", format_func=POOLING.get)
     c[1].selectbox(
         "Kernel", list(KERNELS), disabled=s.pooling == "average", **url_state.bind(PARAMS, "kernel")
@@ -102,7 +115,7 @@ def model_view() -> None:
         disabled=s.pooling == "average",
         help="Kernel width: small h looks only at the nearest keys, large h averages them all.",
     )
-    st.slider("Chosen query x", 0.0, 5.0, step=0.05, **url_state.bind(PARAMS, "query"))
+    c[3].slider("Chosen query x", 0.0, 5.0, step=0.05, **url_state.bind(PARAMS, "query"))
     url_state.sync(PARAMS)
 
     try:
@@ -126,7 +139,7 @@ def model_view() -> None:
         return
     truth_q = float(FUNCTIONS[function].f(xq)[0])
 
-    left, right = st.columns([3, 2])
+    left, right = (beside[1], st.container()) if beside else st.columns([3, 2])
     with left:
         st.subheader("Fit")
         fig = plots.fit_figure(x_train, y_train, x_query, y_true, y_hat, s.query, yq[0], wq[0])

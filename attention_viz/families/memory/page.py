@@ -18,7 +18,7 @@ from attention_viz.families.memory.sandbox import (
     sandbox_memory,
     shift_distribution,
 )
-from attention_viz.ui import url_state
+from attention_viz.ui import stage, url_state
 from attention_viz.ui.widgets import presenting, show_figure, show_warnings
 
 MEMORY_WIDTH = 6  # M of the sandbox memory
@@ -42,17 +42,21 @@ STAGE_TITLES = {
 }
 
 
+SANDBOX_TITLE = "1. Addressing, stage by stage"
+
+
 def main() -> None:
-    st.title("Memory: a Neural Turing Machine")
-    st.caption(
+    stage.heading(
+        "Memory: a Neural Turing Machine",
         "Attention beyond seq2seq: a network with an external memory of N slots that it reads "
         "and writes through attention weights over the slots (Graves et al. 2014). A head "
         "finds its slots by **content** (compare a key with every slot), then by **location** "
-        "(keep the last focus, shift it, sharpen it)."
+        "(keep the last focus, shift it, sharpen it).",
     )
     warnings = url_state.restore(SANDBOX_PARAMS + page_trained.PARAMS)
     show_warnings(warnings)
-    st.header("1. Addressing, stage by stage")
+    if not presenting():  # presenting: over the stages' chart, beside the controls
+        st.header(SANDBOX_TITLE)
     sandbox()
     st.header("2. A trained NTM copying a sequence")
     page_trained.trained_section()
@@ -61,14 +65,21 @@ def main() -> None:
 @st.fragment
 def sandbox() -> None:
     s = st.session_state
-    c = st.columns(4)
+    # Presenting: the controls three to a row in the left half, the stages in the right one.
+    beside = stage.columns((1, 1))
+    if beside:
+        with beside[0]:
+            slots = [col for _ in range(3) for col in st.columns(3)]
+        c, c2 = slots[:4], slots[4:]
+    else:
+        c = st.columns(4)
     c[0].slider("Memory slots N", 8, 16, key="slots")
     c[1].number_input("Memory seed", 0, 9999, step=1, key="mem_seed")
     s.key_slot = min(s.key_slot, s.slots - 1)
     s.prev_slot = min(s.prev_slot, s.slots - 1)
     c[2].slider("Key resembles slot", 0, s.slots - 1, key="key_slot")
     c[3].slider("Key noise σ", 0.0, 2.0, step=0.05, key="key_noise")
-    c = st.columns(5)
+    c = c2 if beside else st.columns(5)
     c[0].slider(
         "Key strength β",
         0.0,
@@ -103,7 +114,7 @@ def sandbox() -> None:
     stages = run_stages(memory, one_hot(s.slots, s.prev_slot), key, s.beta, s.gate, shift, s.gamma)
     weights = {k: v for k, v in stages.items() if k != "similarity"}
 
-    left, right = st.columns([2, 3])
+    left, right = (beside[0], beside[1]) if beside else st.columns([2, 3])
     with left:
         st.subheader("Memory and key")
         show_figure(
@@ -114,7 +125,10 @@ def sandbox() -> None:
         )
         st.caption("Key k = " + "  ".join(f"{v:+.2f}" for v in key))
     with right:
-        st.subheader("Each stage's weighting over the slots")
+        if beside:
+            st.header(SANDBOX_TITLE)
+        else:
+            st.subheader("Each stage's weighting over the slots")
         show_figure(
             plots.stage_bars(weights, STAGE_TITLES), "sb_stages", "ntm_sandbox_stages", height=620
         )

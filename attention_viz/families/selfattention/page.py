@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import streamlit as st
 
@@ -26,7 +28,7 @@ from attention_viz.families.selfattention.tokens import (
     parse_tokens,
     shuffle_order,
 )
-from attention_viz.ui import url_state
+from attention_viz.ui import stage, url_state
 from attention_viz.ui.widgets import (
     md_escape,
     presenting,
@@ -59,55 +61,69 @@ def _saturation() -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
-    st.title("Self-attention, step by step")
-    st.caption(
+    stage.heading(
+        "Self-attention, step by step",
         "Every matrix of one attention layer, with its numbers: hover a cell to see how it "
         "was computed. Edit the weights or switch a step on and off, and everything below "
-        "follows."
+        "follows.",
     )
     warnings = url_state.restore([*PARAMS, ROW])
     s = st.session_state
-    st.text_input(f"Tokens (words separated by spaces, at most {MAX_TOKENS})", key="text")
-    c = st.columns([3, 2, 2])
-    c[0].select_slider("d_model", D_MODELS, key="d_model")
-    c[1].slider("Heads", 1, MAX_HEADS, key="heads")
-    c[2].number_input("Seed (random weights, shuffle)", 0, 9999, key="seed")
-    t = st.columns(4)
-    t[0].toggle("Scale by 1/√d_head", key="scale")
-    t[1].toggle("Causal mask", key="causal")
-    t[2].toggle("Positional encoding", key="positions")
-    t[3].toggle("Shuffle the tokens", key="shuffle")
+    # Presenting: the inputs, the switches and the weights in a column beside the scores and
+    # weights of head 1; the rest of the pipeline below.
+    beside = stage.columns()
+    controls, chart = beside if beside else (contextlib.nullcontext(),) * 2
+    with controls:
+        st.text_input(f"Tokens (words separated by spaces, at most {MAX_TOKENS})", key="text")
+        c = st.columns(2 if beside else [3, 2, 2])
+        c[0].select_slider("d_model", D_MODELS, key="d_model")
+        c[1].slider("Heads", 1, MAX_HEADS, key="heads")
+        t = [st.container()] * 4 if beside else st.columns(4)
+        t[0].toggle("Scale by 1/√d_head", key="scale")
+        t[1].toggle("Causal mask", key="causal")
+        t[2].toggle("Positional encoding", key="positions")
+        t[3].toggle("Shuffle the tokens", key="shuffle")
+        weights_at = st.container() if beside else contextlib.nullcontext()
+        (st if beside else c[2]).number_input("Seed (random weights, shuffle)", 0, 9999, key="seed")
     url_state.sync(PARAMS)
 
-    try:
-        words = parse_tokens(s.text)
-    except TokenError as e:
-        show_warnings(warnings)
-        st.error(md_escape(str(e)))
-        return
-    d_model, n_heads = s.d_model, s.heads
-    if d_model % n_heads:
-        show_warnings(warnings)
-        fits = [d for d in D_MODELS if d % n_heads == 0]
-        st.error(
-            f"d_model {d_model} cannot be split into {n_heads} equal heads: choose "
-            f"d_model {', '.join(map(str, fits[:4]))}…, or a number of heads that divides "
-            f"{d_model}."
-        )
-        return
+    with chart:
+        try:
+            words = parse_tokens(s.text)
+        except TokenError as e:
+            show_warnings(warnings)
+            st.error(md_escape(str(e)))
+            return
+        d_model, n_heads = s.d_model, s.heads
+        if d_model % n_heads:
+            show_warnings(warnings)
+            fits = [d for d in D_MODELS if d % n_heads == 0]
+            st.error(
+                f"d_model {d_model} cannot be split into {n_heads} equal heads: choose "
+                f"d_model {', '.join(map(str, fits[:4]))}…, or a number of heads that divides "
+                f"{d_model}."
+            )
+            return
     order = shuffle_order(len(words), s.seed) if s.shuffle else np.arange(len(words))
     tokens = [words[i] for i in order]
-    st.caption(
-        "Tokens in order: " + " · ".join(f"`{i}` {md_escape(w)}" for i, w in enumerate(tokens))
+    order_note = "Tokens in order: " + " · ".join(
+        f"`{i}` {md_escape(w)}" for i, w in enumerate(tokens)
     )
-    w_q, w_k, w_v, w_o = _weights(d_model, n_heads, warnings)
-    show_warnings(warnings)
-    options = Options(scale=s.scale, causal=s.causal, positions=s.positions)
-    try:
-        steps = self_attention_steps(embed(tokens, d_model), w_q, w_k, w_v, w_o, options)
-    except Exception as e:  # the error boundary: this session sees a message, others go on
-        show_failure("computing the attention layer", e)
-        return
+    if not beside:
+        st.caption(order_note)
+    with weights_at:
+        w_q, w_k, w_v, w_o = _weights(d_model, n_heads, warnings)
+    with chart:
+        show_warnings(warnings)
+        options = Options(scale=s.scale, causal=s.causal, positions=s.positions)
+        try:
+            steps = self_attention_steps(embed(tokens, d_model), w_q, w_k, w_v, w_o, options)
+        except Exception as e:  # the error boundary: this session sees a message, others go on
+            show_failure("computing the attention layer", e)
+            return
+        if beside:
+            _scores(steps, 0, tokens)
+            st.caption(order_note)
     _lessons(steps, words, order, (w_q, w_k, w_v, w_o), options)
     _pipeline(steps, tokens)
     explain(steps, tokens)
@@ -119,11 +135,13 @@ def _weights(d_model: int, n_heads: int, warnings: list[str]):
     s = st.session_state
     from_url = page_weights.first_run()
     editable = d_model <= page_weights.MAX_EDITABLE
-    st.subheader("Weights")
+    folded = presenting()  # in the narrow column beside the scores: one head under another
+    if not folded:
+        st.subheader("Weights")
     if not editable:
         st.info(f"The matrices can be edited up to d_model {page_weights.MAX_EDITABLE}.")
     heads = []
-    for h, col in enumerate(st.columns(n_heads)):
+    for h, col in enumerate([st.container()] * n_heads if folded else st.columns(n_heads)):
         with col:
             st.selectbox(
                 f"Head {h + 1} preset", list(PRESETS), key=f"preset{h}", format_func=PRESETS.get
@@ -136,7 +154,6 @@ def _weights(d_model: int, n_heads: int, warnings: list[str]):
                 name, preset = "identity", head_weights("identity", d_model, n_heads, h)
             signature = (name, d_model, n_heads, s.seed)
             mats = []
-            folded = presenting()  # on a projector the switches' chart must fit on screen
             with st.expander(
                 "Edit W_Q, W_K, W_V", expanded=editable and n_heads == 1 and not folded
             ):
@@ -169,7 +186,7 @@ def _lessons(steps: Steps, words, order, weights, options: Options) -> None:
     """One line and one formula per switch, filled in with the current values."""
     s = st.session_state
     e = steps.q.shape[-1]
-    with st.expander("What each switch does", expanded=True):
+    with st.expander("What each switch does", expanded=not presenting()):
         c = st.columns(2)
         with c[0]:
             st.markdown(
@@ -249,18 +266,25 @@ def _pipeline(steps: Steps, tokens: list[str]) -> None:
             f"sa_qkv{h}",
             f"selfattention_qkv_head{h + 1}",
         )
-        st.markdown("**Scores → weights**: QKᵀ, scaled, masked, then a softmax along each row.")
-        show_figure(
-            plots.score_figure(steps, h, tokens),
-            f"sa_scores{h}",
-            f"selfattention_scores_head{h + 1}",
-        )
+        if h == 0 and presenting():
+            st.caption("Scores → weights of this head: at the top of the page.")
+        else:
+            _scores(steps, h, tokens)
     if steps.n_heads > 1:
         st.subheader("3 · The heads side by side")
         show_figure(plots.heads_figure(steps, tokens), "sa_heads", "selfattention_heads")
     st.subheader("4 · Output")
     st.latex(r"\text{output} = \operatorname{Concat}(A_1V_1,\dots)\,W_O")
     show_figure(plots.output_figure(steps, tokens), "sa_output", "selfattention_output")
+
+
+def _scores(steps: Steps, h: int, tokens: list[str]) -> None:
+    st.markdown("**Scores → weights**: QKᵀ, scaled, masked, then a softmax along each row.")
+    show_figure(
+        plots.score_figure(steps, h, tokens),
+        f"sa_scores{h}",
+        f"selfattention_scores_head{h + 1}",
+    )
 
 
 @st.fragment

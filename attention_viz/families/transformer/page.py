@@ -6,6 +6,7 @@ fragments (attention_viz.families.transformer.page_sections) and rerun only thei
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import streamlit as st
@@ -13,49 +14,58 @@ import streamlit as st
 from attention_viz.families.transformer import page_sections as sections
 from attention_viz.families.transformer.tasks import TASKS
 from attention_viz.registry import entry, list_models
-from attention_viz.ui import quiz, url_state
+from attention_viz.ui import quiz, stage, url_state
 from attention_viz.ui.widgets import md_escape, model_or_message, show_failure, show_warnings
 
 
 def main() -> None:
-    st.title("Transformer")
-    st.caption(
+    on = stage.heading(
+        "Transformer",
         "Tiny transformers trained from scratch on generated tasks. Each attention layer has "
         "several **heads**; each head scores every query against every key with "
         "q·k/√d, and a softmax turns the scores into weights. Below: every layer and head, "
-        "what each one does, and what happens to the output when you switch heads off."
+        "what each one does, and what happens to the output when you switch heads off.",
+        aside=quiz.toggle,
     )
-    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+    if on:  # issue 11 §2: the quiz replaces the page's views
         quiz.show("transformer")
         return
     show_warnings(url_state.restore(sections.PARAMS))
     s = st.session_state
-    c = st.columns([2, 4, 1])
-    c[0].selectbox(
-        "Model",
-        list_models("transformer"),
-        key="model",
-        on_change=_example,
-        format_func=lambda m: entry(m).label or m,
-    )
-    c[1].text_input("Input", key="text", help=_help(s.model))
-    c[2].button("random", icon=":material/casino:", on_click=_random, width="stretch")
+    # Presenting: the model, its input and output in a column beside the layer × head grid.
+    beside = stage.columns()
+    controls, chart = beside if beside else (contextlib.nullcontext(),) * 2
+    with controls:
+        c = [st.container()] * 3 if beside else st.columns([2, 4, 1])
+        c[0].selectbox(
+            "Model",
+            list_models("transformer"),
+            key="model",
+            on_change=_example,
+            format_func=lambda m: entry(m).label or m,
+        )
+        c[1].text_input("Input", key="text", help=_help(s.model))
+        c[2].button("random", icon=":material/casino:", on_click=_random, width="stretch")
     model = model_or_message(s.model)
     if model is None:
         return
     try:
         p = sections.predict(model, s.model, s.text, ())
     except ValueError as e:
-        st.error(md_escape(str(e)))
+        with controls:
+            st.error(md_escape(str(e)))
         url_state.sync(sections.PARAMS)
         return
     except Exception as e:  # the error boundary: this session sees a message, others go on
-        show_failure(f"running {s.model}", e)
+        with controls:
+            show_failure(f"running {s.model}", e)
         url_state.sync(sections.PARAMS)
         return
-    show_warnings(p.warnings)
-    sections.output(model, p)
-    sections.head_view(model, p)
+    with controls:
+        show_warnings(p.warnings)
+        sections.output(model, p)
+    with chart:
+        sections.head_view(model, p)
     sections.ablation(model, p)
     if "cross" in p.maps:
         sections.step_through(p)

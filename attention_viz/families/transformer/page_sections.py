@@ -70,7 +70,7 @@ def predict(model, name: str, text: str, ablate) -> Prediction:
 
 
 def output(model, p: Prediction) -> None:
-    c = st.columns([3, 2, 2])
+    c = [st.container(), *st.columns(2)] if presenting() else st.columns([3, 2, 2])
     c[0].markdown("**Output**")
     c[0].code(p.text or "(empty)", language=None)
     if "induction" in st.session_state.model:
@@ -112,7 +112,9 @@ def _check_range(key: str, count: int, what: str) -> None:
 @st.fragment
 def head_view(model, p: Prediction) -> None:
     s = st.session_state
-    st.subheader("Every layer and head")
+    compact = presenting()  # beside the page's controls: these ones beside the grid
+    if not compact:
+        st.subheader("Every layer and head")
     available = [k for k in MAPS if k in p.maps]
     if s.map not in available:
         s.map = available[0]
@@ -120,8 +122,12 @@ def head_view(model, p: Prediction) -> None:
     L, H = m.weights.shape[:2]
     _check_range("layer", L, "layer")
     _check_range("head", H, "head")
-    c = st.columns([3, 1, 1, 2])
-    c[0].radio("Attention", available, key="map", format_func=MAPS.get, horizontal=True)
+    if compact:
+        left, beside = st.columns([1, 2])
+        c = [left] * 4
+    else:
+        c, beside = st.columns([3, 1, 1, 2]), st.container()
+    c[0].radio("Attention", available, key="map", format_func=MAPS.get, horizontal=not compact)
     m = p.maps[s.map]
     c[1].selectbox("Layer", list(range(1, L + 1)), key="layer")
     c[2].selectbox("Head", list(range(1, H + 1)), key="head")
@@ -133,7 +139,8 @@ def head_view(model, p: Prediction) -> None:
     layer, head = s.layer - 1, s.head - 1
     queries, keys = list(m.queries.labels), list(m.keys.labels)
     grid = plots.head_grid(m.weights, queries, keys, (layer, head))
-    show_figure(grid, "fig_grid", f"{s.model}_{s.map}_grid", height=170 * L + 40)
+    with beside:
+        show_figure(grid, "fig_grid", f"{s.model}_{s.map}_grid", height=170 * L + 40)
     st.caption(
         "Rows are layers, columns heads; the outlined head is enlarged below. Hover any cell."
     )

@@ -6,6 +6,8 @@ teacher forcing, decoding step) live in a fragment and rerun only the charts.
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from attention_viz.families.translation import FAMILY
@@ -15,11 +17,12 @@ from attention_viz.families.translation.grammar import UnknownWordsError, detoke
 from attention_viz.families.translation.lexicon import vocabulary_rows
 from attention_viz.families.translation.metrics import metrics_table
 from attention_viz.seq2seq import MAX_BEAM
-from attention_viz.ui import quiz, sequence, url_state
+from attention_viz.ui import quiz, sequence, stage, url_state
 from attention_viz.ui.widgets import (
     boundary,
     md_escape,
     model_or_message,
+    presenting,
     show_failure,
     show_warnings,
 )
@@ -53,34 +56,56 @@ def _set_sentence(sentence: str) -> None:
 
 
 def main() -> None:
-    st.title("Toy English→French translation")
-    st.caption(
+    on = stage.heading(
+        "Toy English→French translation",
         "A word-level encoder–decoder translates a generated toy language. French puts most "
         "adjectives after the noun and wraps the verb in *ne … pas*, so the attention leaves "
         "the diagonal. The grammar is known, so the gold word alignment is too: the outlined "
-        "cells show it, and the alignment error rate (AER) scores the attention against it."
+        "cells show it, and the alignment error rate (AER) scores the attention against it.",
+        aside=quiz.toggle,
     )
-    if quiz.toggle():  # issue 11 §2: the quiz replaces the page's views
+    if on:  # issue 11 §2: the quiz replaces the page's views
         quiz.show("translation")
         return
     show_warnings(url_state.restore(PARAMS))
-    st.markdown("**Examples** — one per phenomenon:")
-    cols = st.columns(4)
-    for k, (label, sentence) in enumerate(EXAMPLES.items()):
-        cols[k % 4].button(
-            label,
-            key=f"example_{k}",
-            on_click=_set_sentence,
-            args=(sentence,),
-            help=sentence,
-            width="stretch",
-        )
-    with st.form("translate_form"):
+    # Presenting: the sentence and the model's controls in a column beside the heatmap; the
+    # examples in a popover, the vocabulary below.
+    beside = stage.columns()
+    with beside[0] if beside else contextlib.nullcontext():
+        _inputs(compact=beside is not None)
+    url_state.sync(PARAMS)
+    with beside[1] if beside else contextlib.nullcontext():
+        _results()
+    if beside:
+        _vocabulary()
+
+
+def _inputs(compact: bool) -> None:
+    """Examples, the sentence, the model and the decoding; `compact`: one narrow column."""
+    s = st.session_state
+    with (
+        st.popover("Examples", icon=":material/list:", width="stretch")
+        if compact
+        else contextlib.nullcontext()
+    ):
+        st.markdown("**Examples** — one per phenomenon:")
+        per_row = 2 if compact else 4
+        cols = st.columns(per_row)
+        for k, (label, sentence) in enumerate(EXAMPLES.items()):
+            cols[k % per_row].button(
+                label,
+                key=f"example_{k}",
+                on_click=_set_sentence,
+                args=(sentence,),
+                help=sentence,
+                width="stretch",
+            )
+    with st.form("translate_form", border=not compact):
         st.text_input("English sentence", max_chars=MAX_CHARS, **url_state.bind(PARAMS, "sentence"))
         st.form_submit_button("Translate", type="primary")
-    _vocabulary()
-    s = st.session_state
-    c = st.columns(3)
+    if not compact:
+        _vocabulary()
+    c = [st.container()] * 3 if compact else st.columns(3)
     with c[0]:
         sequence.model_picker(FAMILY)
     c[1].radio(
@@ -94,8 +119,11 @@ def main() -> None:
     )
     with c[2]:
         sequence.model_picker(FAMILY, "model_b", "Second model", disabled=not s.compare)
-    url_state.sync(PARAMS)
 
+
+def _results() -> None:
+    """The translation, its heatmap (with the fragment's view controls) and the model card."""
+    s = st.session_state
     if model_or_message(s.model) is None or (s.compare and model_or_message(s.model_b) is None):
         return
     beam = s.beam if s.decoding == "beam" else 1
@@ -112,8 +140,7 @@ def main() -> None:
             for w, close in e.suggestions.items()
         ]
         st.error(
-            "These words are not in the toy vocabulary (see *Vocabulary* above):\n\n"
-            + "\n".join(lines)
+            "These words are not in the toy vocabulary (see *Vocabulary*):\n\n" + "\n".join(lines)
         )
         return
     except ValueError as e:
@@ -122,8 +149,11 @@ def main() -> None:
     except Exception as e:  # the error boundary: this session sees a message, others go on
         show_failure(f"translating with {s.model}", e)
         return
-    _output(free)
+    if not presenting():
+        _output(free)
     result_view(s.model, s.sentence, beam)
+    if presenting():  # the heatmap's rows show the translation; the verdict comes after
+        _output(free)
     _about(s.model)
 
 
@@ -154,7 +184,7 @@ def result_view(name: str, text: str, beam: int) -> None:
     """Heatmaps and the step-through; reruns alone when a view control moves."""
     s = st.session_state
     free = _analyse(name, text, beam, False)
-    c = st.columns(2)
+    c = st.columns([2, 3] if presenting() else 2)  # presenting: room for the radio's line
     c[0].toggle(
         "Gold alignment overlay",
         disabled=free.reference is None,
@@ -189,7 +219,8 @@ def result_view(name: str, text: str, beam: int) -> None:
                 if result.prediction.target_tokens:
                     sequence.formula(FAMILY, model, result.prediction)
     else:
-        left, right = st.columns([3, 2])
+        # Presenting: the heatmap takes the column beside the controls, the formula below.
+        left, right = (st.container(), st.container()) if presenting() else st.columns([3, 2])
         with left:
             _heatmap(a, gold, f"{name} ({mode})", "heatmap_a")
         with right:
@@ -205,7 +236,9 @@ def _heatmap(a: Analysis, gold, title: str, key: str) -> None:
     if not p.target_tokens:
         st.warning("The model wrote no words.")
         return
-    sequence.heatmap(p, AXES, key, "translation_attention", gold, title)
+    # Presenting: at most 400 px high, to fit beside the controls under the title.
+    height = min(120 + 34 * len(p.target_tokens), 320) if presenting() else None
+    sequence.heatmap(p, AXES, key, "translation_attention", gold, title, height)
     m = st.columns(2)
     if a.aer is not None:
         m[0].metric(

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.basevalidators import ColorscaleValidator
 from _plotly_utils.utils import to_typed_array_spec
 
 # Keys whose arrays plotly.js wants as plain lists (as plotly's own convert_to_base64 skips
@@ -30,9 +31,25 @@ def figure(data: list[dict], **layout: Any) -> go.Figure:
     """A figure from trace dicts ({"type": "heatmap", ...}) and layout properties, unchecked.
 
     A property given as None is left out (as plotly's own constructors treat None: unset).
+    A colour scale given by name becomes its list of colours, as plotly's validation makes it:
+    plotly.js knows only some of Python plotly's names ("Oranges" is not among them) and
+    draws others ("Blues") with its own, different colours.
     """
     layout = {"template": _template(pio.templates.default), **_set(layout)}
-    return go.Figure({"data": [_set(trace) for trace in data], "layout": layout}, _validate=False)
+    traces = [_named_scales(_set(trace)) for trace in data]
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def _named_scales(trace: dict) -> dict:
+    for part in (trace, trace.get("marker"), trace.get("line")):
+        if isinstance(part, dict) and isinstance(part.get("colorscale"), str):
+            part["colorscale"] = _scale(part["colorscale"])
+    return trace
+
+
+@functools.cache
+def _scale(name: str) -> list:
+    return ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)
 
 
 @functools.cache

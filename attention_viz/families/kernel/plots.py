@@ -65,7 +65,7 @@ def fit_figure(
         [points, truth, prediction, chosen],
         xaxis={"title": {"text": "x"}},
         yaxis={"title": {"text": "y"}},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},  # above: clear of x
         margin=_MARGIN,
         shapes=[spec.vline(xq, {"color": QUERY, "width": 1})],
     )

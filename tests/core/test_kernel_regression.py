@@ -85,8 +85,7 @@ def test_loo_curve_matches_a_hand_loop_and_picks_the_best(kernel):
     curve = kr.loo_curve(x, y, hs, kernel)
     for h, err in zip(hs, curve.errors, strict=True):
         preds = [
-            hand_nw(np.delete(x, i), np.delete(y, i), [x[i]], kernel, h)[0][0]
-            for i in range(30)
+            hand_nw(np.delete(x, i), np.delete(y, i), [x[i]], kernel, h)[0][0] for i in range(30)
         ]
         assert err == pytest.approx(np.mean((np.array(preds) - y) ** 2), rel=1e-4)
     assert curve.best_bandwidth == hs[int(np.argmin(curve.errors))]

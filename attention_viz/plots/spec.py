@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.basevalidators import ColorscaleValidator
 from _plotly_utils.utils import to_typed_array_spec
 
 # Keys whose arrays plotly.js wants as plain lists (as plotly's own convert_to_base64 skips
@@ -44,6 +45,18 @@ def _template(name: str | None) -> dict | None:
 
 def _set(properties: dict) -> dict:
     return {k: v for k, v in properties.items() if v is not None}
+
+
+@functools.cache
+def colorscale(name: str) -> tuple[tuple[float, str], ...]:
+    """A named colour scale as the (position, colour) stops plotly's validation writes.
+
+    Never send the name itself: plotly.js has scales of its own under some of the same names
+    ("Blues" there runs from dark blue to grey) and knows nothing of others ("Oranges",
+    "RdBu_r"), so the chart would not be the one plotly.py draws.
+    """
+    stops = ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)
+    return tuple((at, colour) for at, colour in stops)
 
 
 def vline(x: float, line: dict) -> dict:

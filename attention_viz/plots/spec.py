@@ -59,6 +59,24 @@ def colorscale(name: str) -> tuple[tuple[float, str], ...]:
     return tuple((at, colour) for at, colour in stops)
 
 
+def amended(fig: go.Figure, **layout: Any) -> go.Figure:
+    """A copy of a figure built here with layout properties added, unchecked.
+
+    A dict is merged into the one there (one level deep: `xaxis={"dtick": 1}` keeps the
+    axis title); a list (shapes, annotations) is appended to the one there; anything else
+    replaces what is there. The figure given is not changed.
+    """
+    merged = dict(fig._layout)  # a figure's own dicts, as as_json_ready reads them
+    for key, value in _set(layout).items():
+        there = merged.get(key)
+        if isinstance(value, dict) and isinstance(there, dict):
+            value = {**there, **value}
+        elif isinstance(value, list) and isinstance(there, (list, tuple)):
+            value = [*there, *value]
+        merged[key] = value
+    return go.Figure({"data": fig._data, "layout": merged}, _validate=False)
+
+
 def vline(x: float, line: dict) -> dict:
     """A vertical line at data x across the whole plot height (a layout shape)."""
     return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0,

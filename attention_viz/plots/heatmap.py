@@ -67,7 +67,7 @@ def attention_heatmap(
             "x": np.arange(n_cols),
             "y": np.arange(n_rows),
             "customdata": hover,
-            "colorscale": colorscale,
+            "colorscale": spec.colorscale(colorscale),
             "zmin": 0.0,
             "zmax": zmax,
             "colorbar": {"title": {"text": "weight"}},

@@ -63,6 +63,36 @@ def _set(properties: dict) -> dict:
     return {k: v for k, v in properties.items() if v is not None}
 
 
+@functools.cache
+def colorscale(name: str) -> tuple[tuple[float, str], ...]:
+    """A named colour scale as the (position, colour) stops plotly's validation writes.
+
+    Never send the name itself: plotly.js has scales of its own under some of the same names
+    ("Blues" there runs from dark blue to grey) and knows nothing of others ("Oranges",
+    "RdBu_r"), so the chart would not be the one plotly.py draws.
+    """
+    stops = ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)
+    return tuple((at, colour) for at, colour in stops)
+
+
+def amended(fig: go.Figure, **layout: Any) -> go.Figure:
+    """A copy of a figure built here with layout properties added, unchecked.
+
+    A dict is merged into the one there (one level deep: `xaxis={"dtick": 1}` keeps the
+    axis title); a list (shapes, annotations) is appended to the one there; anything else
+    replaces what is there. The figure given is not changed.
+    """
+    merged = dict(fig._layout)  # a figure's own dicts, as as_json_ready reads them
+    for key, value in _set(layout).items():
+        there = merged.get(key)
+        if isinstance(value, dict) and isinstance(there, dict):
+            value = {**there, **value}
+        elif isinstance(value, list) and isinstance(there, (list, tuple)):
+            value = [*there, *value]
+        merged[key] = value
+    return go.Figure({"data": fig._data, "layout": merged}, _validate=False)
+
+
 def vline(x: float, line: dict) -> dict:
     """A vertical line at data x across the whole plot height (a layout shape)."""
     return {"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0,

@@ -37,7 +37,7 @@ def fit_figure(
         "name": "training points (colour: weight for the chosen query)",
         "marker": {
             "color": query_weights,
-            "colorscale": "Oranges",
+            "colorscale": spec.colorscale("Oranges"),
             "cmin": 0.0,
             "cmax": top,
             "size": 4 + (18 if len(x_train) <= 200 else 8) * np.sqrt(query_weights / top),
@@ -103,7 +103,7 @@ def kernel_heatmap(z: np.ndarray, row_x: np.ndarray, col_x: np.ndarray, binned: 
         "z": z,
         "x": col_x,
         "y": row_x,
-        "colorscale": "Blues",
+        "colorscale": spec.colorscale("Blues"),
         "zmin": 0.0,
         "colorbar": {"title": {"text": "weight"}},
         "hovertemplate": "query x = %{y:.3f}<br>" + key + " = %{x:.3f}<br>weight = %{z:.4f}"

@@ -1,6 +1,7 @@
 """Plotly figures of the memory page (no streamlit): memory, addressing stages, heads over time.
 
 Every heatmap's hover names its row, its column and the value; labels are HTML-escaped.
+Figures are the plain dicts plotly.js reads (plots.spec, plots.grid), built on every rerun.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from attention_viz.plots import grid, spec
 from attention_viz.plots.heatmap import attention_heatmap, plot_text
 
 STAGE_COLOURS = {
@@ -20,6 +21,8 @@ STAGE_COLOURS = {
     "shifted": "#ff7f0e",
     "sharpened": "#d62728",
 }
+HEAD_COLOURS = {"write": "#d62728", "read": "#1f77b4"}
+BITS = ((0, "#f7f7f7"), (1, "#252525"))  # 0 light, 1 dark
 
 
 def memory_heatmap(
@@ -30,153 +33,154 @@ def memory_heatmap(
     heads = heads or {}
     slots = np.array([f"slot {i}" for i in range(n)], dtype=object)
     cols = len(heads) + 1
-    fig = make_subplots(
-        rows=1,
-        cols=cols,
+    layout = grid.subplots(
+        1,
+        cols,
+        [*heads, "memory M(i)"],
         shared_yaxes=True,
         column_widths=[1.2] * len(heads) + [max(m, 4)],
         horizontal_spacing=0.02,
-        subplot_titles=[*heads, "memory M(i)"],
     )
+    traces = []
     for col, (name, w) in enumerate(heads.items(), start=1):
-        fig.add_trace(
-            go.Heatmap(
-                z=np.asarray(w)[:, None],
-                y=np.arange(n),
-                x=[0],
-                customdata=slots[:, None],
-                colorscale="Reds",
-                zmin=0.0,
-                zmax=1.0,
-                showscale=False,
-                hovertemplate=f"%{{customdata}}<br>{name} weight: %{{z:.4f}}<extra></extra>",
-                name=name,
-            ),
-            row=1,
-            col=col,
+        traces.append(
+            {
+                "type": "heatmap",
+                "z": np.asarray(w)[:, None],  # (N, 1)
+                "y": np.arange(n),
+                "x": [0],
+                "customdata": slots[:, None],
+                "colorscale": spec.colorscale("Reds"),
+                "zmin": 0.0,
+                "zmax": 1.0,
+                "showscale": False,
+                "hovertemplate": f"%{{customdata}}<br>{name} weight: %{{z:.4f}}<extra></extra>",
+                "name": name,
+                **grid.cell(1, col, cols),
+            }
         )
-        fig.update_xaxes(showticklabels=False, row=1, col=col)
+        layout[grid.axes(1, col, cols)[0]]["showticklabels"] = False
     limit = float(max(np.abs(memory).max(), 1e-6))
-    fig.add_trace(
-        go.Heatmap(
-            z=memory,
-            x=np.arange(m),
-            y=np.arange(n),
-            customdata=slots[:, None].repeat(m, axis=1),
-            colorscale="RdBu",
-            zmid=0.0,
-            zmin=-limit,
-            zmax=limit,
-            colorbar={"title": {"text": "value"}},
-            hovertemplate="%{customdata}<br>column %{x}<br>value: %{z:.4f}<extra></extra>",
-            name="memory",
-        ),
-        row=1,
-        col=cols,
+    traces.append(
+        {
+            "type": "heatmap",
+            "z": memory,
+            "x": np.arange(m),
+            "y": np.arange(n),
+            "customdata": slots[:, None].repeat(m, axis=1),  # (N, M)
+            "colorscale": spec.colorscale("RdBu"),
+            "zmid": 0.0,
+            "zmin": -limit,
+            "zmax": limit,
+            "colorbar": {"title": {"text": "value"}},
+            "hovertemplate": "%{customdata}<br>column %{x}<br>value: %{z:.4f}<extra></extra>",
+            "name": "memory",
+            **grid.cell(1, cols, cols),
+        }
     )
-    fig.update_xaxes(title_text="column of the slot", row=1, col=cols)
-    fig.update_yaxes(title_text="memory slot", autorange="reversed", row=1, col=1)
-    fig.update_layout(title=title, margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10})
-    return fig
+    layout[grid.axes(1, cols, cols)[0]]["title"] = {"text": "column of the slot"}
+    layout["yaxis"].update(title={"text": "memory slot"}, autorange="reversed")
+    return spec.figure(
+        traces,
+        **layout,
+        title={"text": title} if title else None,
+        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
+    )
 
 
 def stage_bars(stages: dict[str, np.ndarray], titles: dict[str, str]) -> go.Figure:
     """One bar chart per addressing stage, stacked top to bottom, over the same slots."""
     names = list(stages)
-    fig = make_subplots(
-        rows=len(names),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.09,
-        subplot_titles=[titles.get(k, k) for k in names],
+    rows = len(names)
+    layout = grid.subplots(
+        rows, 1, [titles.get(k, k) for k in names], shared_xaxes=True, vertical_spacing=0.09
     )
+    bars = []
     for row, name in enumerate(names, start=1):
         w = np.asarray(stages[name], dtype=float)
-        fig.add_trace(
-            go.Bar(
-                x=np.arange(len(w)),
-                y=w,
-                marker_color=STAGE_COLOURS.get(name, "#1f77b4"),
-                name=name,
-                hovertemplate=f"{name}<br>slot %{{x}}<br>weight: %{{y:.4f}}<extra></extra>",
-                showlegend=False,
-            ),
-            row=row,
-            col=1,
+        bars.append(
+            {
+                "type": "bar",
+                "x": np.arange(len(w)),
+                "y": w,
+                "marker": {"color": STAGE_COLOURS.get(name, "#1f77b4")},
+                "name": name,
+                "hovertemplate": f"{name}<br>slot %{{x}}<br>weight: %{{y:.4f}}<extra></extra>",
+                "showlegend": False,
+                **grid.cell(row, 1, 1),
+            }
         )
-        fig.update_yaxes(range=[0, 1.05], row=row, col=1, title_text="w")
+        layout[grid.axes(row, 1, 1)[1]].update(range=[0, 1.05], title={"text": "w"})
     n = len(next(iter(stages.values())))
-    fig.update_xaxes(title_text="memory slot", dtick=1 if n <= 16 else 4, row=len(names), col=1)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.15)
-    return fig
+    bottom = layout[grid.axes(rows, 1, 1)[0]]
+    bottom.update(title={"text": "memory slot"}, dtick=1 if n <= 16 else 4)
+    return spec.figure(bars, **layout, margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.15)
 
 
 def weights_over_time(weights: np.ndarray, steps: Sequence[str], title: str) -> go.Figure:
     """(T, N) head weights: rows = steps, columns = slots; hover names step, slot, weight."""
     slots = [f"slot {i}" for i in range(weights.shape[1])]
     fig = attention_heatmap(weights, steps, slots, row_title="step", col_title="slot", title=title)
-    fig.update_xaxes(
-        tickvals=list(range(0, len(slots), 2)), ticktext=[str(i) for i in range(0, len(slots), 2)]
+    every_other = list(range(0, len(slots), 2))  # ticks name the slot number only
+    return spec.amended(
+        fig, xaxis={"tickvals": every_other, "ticktext": [str(i) for i in every_other]}
     )
-    return fig
 
 
 def bits_grid(target: np.ndarray, output: np.ndarray, probabilities: np.ndarray) -> go.Figure:
     """Target and output side by side ((L, W) each), wrong output bits marked with an ×."""
     length, width = target.shape
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=["target", "output (× = wrong bit)"], horizontal_spacing=0.08
-    )
+    layout = grid.subplots(1, 2, ["target", "output (× = wrong bit)"], horizontal_spacing=0.08)
     rows = [f"row {i + 1}" for i in range(length)]
-    for col, (z, text) in enumerate(((target, "bit"), (output, "bit")), start=1):
-        custom = np.stack(np.broadcast_arrays(np.array(rows)[:, None], probabilities), axis=-1)
-        fig.add_trace(
-            go.Heatmap(
-                z=z,
-                x=np.arange(width),
-                y=np.arange(length),
-                zmin=0,
-                zmax=1,
-                colorscale=[[0, "#f7f7f7"], [1, "#252525"]],
-                showscale=False,
-                xgap=2,
-                ygap=2,
-                customdata=custom,
-                hovertemplate=(
-                    "%{customdata[0]}, bit %{x}<br>"
-                    + text
-                    + ": %{z}"
-                    + ("<br>P(1) = %{customdata[1]:.3f}" if col == 2 else "")
-                    + "<extra></extra>"
-                ),
+    # (L, W, 2): row name, P(1) (as text: one array holds both)
+    custom = np.stack(np.broadcast_arrays(np.array(rows)[:, None], probabilities), axis=-1)
+    traces = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": np.arange(width),
+            "y": np.arange(length),
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": BITS,
+            "showscale": False,
+            "xgap": 2,
+            "ygap": 2,
+            "customdata": custom,
+            "hovertemplate": (
+                "%{customdata[0]}, bit %{x}<br>bit: %{z}"
+                + ("<br>P(1) = %{customdata[1]:.3f}" if col == 2 else "")
+                + "<extra></extra>"
             ),
-            row=1,
-            col=col,
-        )
-    wrong = np.argwhere(target != output)
+            **grid.cell(1, col, 2),
+        }
+        for col, z in enumerate((target, output), start=1)
+    ]
+    wrong = np.argwhere(target != output)  # (K, 2): row, bit
     if len(wrong):
-        fig.add_trace(
-            go.Scatter(
-                x=wrong[:, 1],
-                y=wrong[:, 0],
-                mode="markers",
-                marker={"symbol": "x", "size": 14, "color": "#d62728", "line": {"width": 1}},
-                name="wrong bit",
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=1,
-            col=2,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": wrong[:, 1],
+                "y": wrong[:, 0],
+                "mode": "markers",
+                "marker": {"symbol": "x", "size": 14, "color": "#d62728", "line": {"width": 1}},
+                "name": "wrong bit",
+                "hoverinfo": "skip",
+                "showlegend": False,
+                **grid.cell(1, 2, 2),
+            }
         )
-    fig.update_yaxes(
-        autorange="reversed",
-        tickvals=list(range(length)),
-        ticktext=[str(i + 1) for i in range(length)],
-    )
-    fig.update_yaxes(title_text="row", row=1, col=1)
-    fig.update_xaxes(dtick=1, title_text="bit")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
-    return fig
+    for axis in grid.all_axes(layout, "y"):
+        axis.update(
+            autorange="reversed",
+            tickvals=list(range(length)),
+            ticktext=[str(i + 1) for i in range(length)],
+        )
+    layout["yaxis"]["title"] = {"text": "row"}
+    for axis in grid.all_axes(layout, "x"):
+        axis.update(dtick=1, title={"text": "bit"})
+    return spec.figure(traces, **layout, margin={"l": 10, "r": 10, "t": 30, "b": 10})
 
 
 def head_parameters_figure(
@@ -189,42 +193,37 @@ def head_parameters_figure(
         ("gamma", "sharpening γ"),
         ("beta", "key strength β"),
     ]
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.05,
-        subplot_titles=[t for _, t in panels],
+    layout = grid.subplots(
+        len(panels), 1, [t for _, t in panels], shared_xaxes=True, vertical_spacing=0.05
     )
-    colours = {"write": "#d62728", "read": "#1f77b4"}
     labels = [plot_text(s) for s in steps]
-    for row, (key, _) in enumerate(panels, start=1):
-        for head, values in heads.items():
-            fig.add_trace(
-                go.Scatter(
-                    x=np.arange(len(steps)),
-                    y=values[key],
-                    mode="lines+markers",
-                    name=f"{head} head",
-                    line={"color": colours.get(head)},
-                    customdata=labels,
-                    hovertemplate=(
-                        f"{head} head, %{{customdata}}<br>{key}: %{{y:.3f}}<extra></extra>"
-                    ),
-                    showlegend=row == 1,
-                    legendgroup=head,
-                ),
-                row=row,
-                col=1,
-            )
-    fig.update_yaxes(range=[-0.05, 1.05], row=1, col=1)
-    fig.update_yaxes(range=[-1.1, 1.1], row=2, col=1)
+    x = np.arange(len(steps))
+    lines = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": values[key],
+            "mode": "lines+markers",
+            "name": f"{head} head",
+            "line": {"color": HEAD_COLOURS[head]} if head in HEAD_COLOURS else {},
+            "customdata": labels,
+            "hovertemplate": f"{head} head, %{{customdata}}<br>{key}: %{{y:.3f}}<extra></extra>",
+            "showlegend": row == 1,
+            "legendgroup": head,
+            **grid.cell(row, 1, 1),
+        }
+        for row, (key, _) in enumerate(panels, start=1)
+        for head, values in heads.items()
+    ]
+    layout["yaxis"]["range"] = [-0.05, 1.05]
+    layout["yaxis2"]["range"] = [-1.1, 1.1]
     step = max(1, len(steps) // 30 + 1)
-    fig.update_xaxes(
-        tickvals=list(range(0, len(steps), step)), ticktext=labels[::step], row=len(panels), col=1
+    layout[grid.axes(len(panels), 1, 1)[0]].update(
+        tickvals=list(range(0, len(steps), step)), ticktext=labels[::step]
     )
-    fig.update_layout(
+    return spec.figure(
+        lines,
+        **layout,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
     )
-    return fig

@@ -31,9 +31,8 @@ def figure(data: list[dict], **layout: Any) -> go.Figure:
     """A figure from trace dicts ({"type": "heatmap", ...}) and layout properties, unchecked.
 
     A property given as None is left out (as plotly's own constructors treat None: unset).
-    A colour scale given by name becomes its list of colours, as plotly's validation makes it:
-    plotly.js knows only some of Python plotly's names ("Oranges" is not among them) and
-    draws others ("Blues") with its own, different colours.
+    A colour scale still given by name becomes its stops (see colorscale), a safety net for
+    builders that pass a name through.
     """
     layout = {"template": _template(pio.templates.default), **_set(layout)}
     traces = [_named_scales(_set(trace)) for trace in data]
@@ -43,13 +42,8 @@ def figure(data: list[dict], **layout: Any) -> go.Figure:
 def _named_scales(trace: dict) -> dict:
     for part in (trace, trace.get("marker"), trace.get("line")):
         if isinstance(part, dict) and isinstance(part.get("colorscale"), str):
-            part["colorscale"] = _scale(part["colorscale"])
+            part["colorscale"] = colorscale(part["colorscale"])
     return trace
-
-
-@functools.cache
-def _scale(name: str) -> list:
-    return ColorscaleValidator("colorscale", "heatmap").validate_coerce(name)
 
 
 @functools.cache

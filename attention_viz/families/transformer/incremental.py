@@ -65,21 +65,19 @@ def greedy_ids(
     y = torch.full((B,), bos, dtype=torch.long, device=memory.device)
     finished = torch.zeros(B, dtype=torch.bool, device=memory.device)
     out, logits_kept, cross_kept, self_kept = [], [], [], []
+    first, sizes, final = weights.first, [D, D, H * D], weights.final_norm
     for t in range(max_len):
-        row = weights.first[t].index_select(0, y)  # (B, 2 D + H D)
-        x, h, queries = row.split_with_sizes([D, D, H * D], 1)  # residual, input, queries
+        row = first[t].index_select(0, y)  # (B, 2 D + H D)
+        x, h, queries = row.split_with_sizes(sizes, 1)  # residual, attention input, queries
         step_self = []
         for i, block in enumerate(blocks):
-            if i:
-                h = _norm(x, block.w.norms[0]) if block.w.pre_ln else x
-                sa = block.w.self_attn
-                queries = torch.addmm(sa.query_bias, h, sa.query)  # (B, H D)
-            seen[i] = torch.cat([seen[i], h[:, None]], 1)  # (B, t + 1, D)
-            x, w_self, w_cross = _block_step(block, x, queries, seen[i])
-            cross_kept.append(w_cross)
-            step_self.append(w_self)
-        if weights.final_norm is not None:
-            x = _norm(x, weights.final_norm)
+            x, seen[i], w_self, w_cross = _block_step(block, x, h, queries, seen[i])
+            h = queries = None  # the later blocks compute theirs
+            if keep:
+                cross_kept.append(w_cross)
+                step_self.append(w_self)
+        if final is not None:
+            x = torch.layer_norm(x, (D,), *final)
         logits = torch.addmm(weights.out_bias, x, weights.out)  # (B, V)
         y = logits.argmax(-1)  # (B,)
         out.append(y)
@@ -106,9 +104,17 @@ def greedy_ids(
 
 
 class _Block(NamedTuple):
-    """A decoder block's packed weights with this call's memory folded in and its ablation."""
+    """A decoder block's packed weights with this call's memory folded in and its ablation.
 
-    w: packed.DecoderBlock
+    LayerNorms are (weight, bias, eps); the self-attention's are packed.SelfAttention's."""
+
+    pre_ln: bool
+    norm1: tuple
+    norm2: tuple
+    norm3: tuple | None
+    query: torch.Tensor  # (D, H D)
+    query_bias: torch.Tensor  # (H D,)
+    value_out: torch.Tensor  # (H D, D)
     self_heads: torch.Tensor | None  # (1, H, 1) multipliers of the heads; None: none ablated
     self_bias: torch.Tensor | None  # (D,) the output bias of the heads left on (the first
     # block's is in the table: there only what ablation takes away, or None)
@@ -117,6 +123,7 @@ class _Block(NamedTuple):
     values: torch.Tensor  # (B, H T_k, D) N: each key's value through W_o, per head
     cross_heads: torch.Tensor | None  # (1, H, 1)
     cross_bias: torch.Tensor | None  # (D,) the shares of b_o that ablated heads took away
+    mlp: tuple | None  # (W_1ᵀ, b_1, W_2ᵀ), b_2 on a constant hidden unit
 
 
 def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
@@ -136,9 +143,14 @@ def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
         if memory_mask is not None:
             scores = scores.masked_fill(~memory_mask[:, :, None], float("-inf"))
         values = torch.addmm(c.values_bias, rows, c.values).view(B, T_k, H, D)
+        norms = w.norms + (None,) * (3 - len(w.norms))
         out.append(
             _Block(
-                w,
+                w.pre_ln,
+                *norms,
+                sa.query,
+                sa.query_bias,
+                sa.value_out,
                 None if sm is None else sm.view(1, H, 1),
                 self_bias,
                 keys.permute(0, 3, 2, 1).reshape(B, D, H * T_k),
@@ -146,58 +158,65 @@ def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
                 values.transpose(1, 2).reshape(B, H * T_k, D),
                 None if cm is None else cm.view(1, H, 1),
                 None if cm is None else (1 - cm).sum() / H * c.out_bias,
+                w.mlp,
             )
         )
     return out
 
 
-def _norm(x: torch.Tensor, norm: tuple) -> torch.Tensor:
-    return torch.layer_norm(x, (x.shape[-1],), *norm)  # F.layer_norm without its wrapper
+def _block_step(b: _Block, x, h, queries, seen: torch.Tensor):
+    """One position through a block.
 
-
-def _block_step(block: _Block, x: torch.Tensor, queries: torch.Tensor, seen: torch.Tensor):
-    """One position through a block: x (B, D) its residual input, queries (B, H D) its
-    self-attention's queries in input space, seen (B, t + 1, D) the inputs so far, this one
-    last. Returns (x (B, D), self weights (B, H, t + 1), cross weights (B, H, T_k)); the
-    weights are those the heads computed, before any ablation."""
+    Args:
+        x: (B, D) its residual input; h, queries: its self-attention's input (B, D) and
+            queries in input space (B, H D), or None to compute them from x.
+        seen: (B, t, D) the self-attention's inputs at the earlier positions.
+    Returns:
+        (x (B, D), seen with this input appended (B, t + 1, D), self weights (B, H, t + 1),
+        cross weights (B, H, T_k)); the weights are those the heads computed, before any
+        ablation.
+    """
     B, D = x.shape
-    w = block.w
+    shape = (D,)  # LayerNorms over the features; torch.layer_norm is F.layer_norm's kernel
+    if h is None:
+        h = torch.layer_norm(x, shape, *b.norm1) if b.pre_ln else x
+        queries = torch.addmm(b.query_bias, h, b.query)  # (B, H D)
     # Self-attention: each head's scores over the inputs, then its weighted average input.
-    w_self = torch.softmax(torch.bmm(queries.view(B, -1, D), seen.transpose(1, 2)), -1)
-    averaged = torch.bmm(w_self, seen)  # (B, H, t + 1) @ (B, t + 1, D) -> (B, H, D)
-    if block.self_heads is not None:
-        averaged = averaged * block.self_heads
-    x = torch.addmm(x, averaged.view(B, -1), w.self_attn.value_out)
-    if block.self_bias is not None:
-        x = x + block.self_bias
-    if not w.pre_ln:
-        x = _norm(x, w.norms[0])
+    seen = torch.cat([seen, h.unsqueeze(1)], 1)  # (B, t + 1, D)
+    w_self = torch.bmm(queries.view(B, -1, D), seen.mT).softmax(-1)  # (B, H, t + 1)
+    averaged = torch.bmm(w_self, seen)  # (B, H, D)
+    if b.self_heads is not None:
+        averaged = averaged * b.self_heads
+    x = torch.addmm(x, averaged.view(B, -1), b.value_out)  # the heads through W_v and W_o
+    if b.self_bias is not None:
+        x = x + b.self_bias
+    if not b.pre_ln:
+        x = torch.layer_norm(x, shape, *b.norm1)
     # Cross-attention over the folded memory (b_o rides on the values).
-    h = _norm(x, w.norms[1]) if w.pre_ln else x
-    scores = torch.baddbmm(block.key_scores, h[:, None], block.keys)  # (B, 1, H T_k)
-    w_cross = torch.softmax(scores.view(B, w_self.shape[1], -1), -1)  # (B, H, T_k)
-    attend = w_cross if block.cross_heads is None else w_cross * block.cross_heads
-    x = torch.baddbmm(x[:, None], attend.view(B, 1, -1), block.values).view(B, D)
-    if block.cross_bias is not None:
-        x = x + block.cross_bias
-    if not w.pre_ln:
-        x = _norm(x, w.norms[1])
-    if w.mlp is None:
-        return x, w_self, w_cross
-    w1, b1, w2 = w.mlp  # b_2 rides on a constant hidden unit
-    h = _norm(x, w.norms[2]) if w.pre_ln else x
-    x = torch.addmm(x, torch.addmm(b1, h, w1).relu_(), w2)
-    if not w.pre_ln:
-        x = _norm(x, w.norms[2])
-    return x, w_self, w_cross
+    h = torch.layer_norm(x, shape, *b.norm2) if b.pre_ln else x
+    scores = torch.baddbmm(b.key_scores, h.unsqueeze(1), b.keys)  # (B, 1, H T_k)
+    w_cross = scores.view(B, w_self.shape[1], -1).softmax(-1)  # (B, H, T_k)
+    attend = w_cross if b.cross_heads is None else w_cross * b.cross_heads
+    x = torch.baddbmm(x.unsqueeze(1), attend.view(B, 1, -1), b.values).view(B, D)
+    if b.cross_bias is not None:
+        x = x + b.cross_bias
+    if not b.pre_ln:
+        x = torch.layer_norm(x, shape, *b.norm2)
+    if b.mlp is not None:
+        w1, b1, w2 = b.mlp  # b_2 rides on a constant hidden unit
+        h = torch.layer_norm(x, shape, *b.norm3) if b.pre_ln else x
+        x = torch.addmm(x, torch.addmm(b1, h, w1).relu_(), w2)
+        if not b.pre_ln:
+            x = torch.layer_norm(x, shape, *b.norm3)
+    return x, seen, w_self, w_cross
 
 
 def _triangle(kept: list[list[torch.Tensor]], like: torch.Tensor) -> torch.Tensor:
     """Per step, per layer (B, H, t + 1) -> (B, L, H, T_q, T_q), zero above the diagonal."""
     B, H = kept[0][0].shape[:2]
     T_q, L = len(kept), len(kept[0])
-    out = like.new_zeros(B, L, H, T_q, T_q)
-    for t, layers in enumerate(kept):
-        for i, w in enumerate(layers):
-            out[:, i, :, t, : t + 1] = w
-    return out
+    rows = torch.stack([torch.cat([step[i] for step in kept], -1) for i in range(L)], 1)
+    below = torch.tril_indices(T_q, T_q, device=like.device)  # row-major: the steps' order
+    out = like.new_zeros(B, L, H, T_q * T_q)
+    out.index_copy_(-1, below[0] * T_q + below[1], rows)  # rows: (B, L, H, T_q (T_q + 1) / 2)
+    return out.view(B, L, H, T_q, T_q)

@@ -156,6 +156,10 @@ class TransformerSeq2Seq(Seq2Seq):
         memory, _ = self.encoder(ids, mask, self.ablate, need_weights=False)
         return self.decoder_stack(target_in, memory, mask, self.ablate, need_weights=False).logits
 
+    @property
+    def device(self) -> torch.device:
+        return self.decoder_stack.out.weight.device  # without walking every parameter
+
     # --- ablation: a per-call view that shares every parameter ---
 
     def with_ablation(self, ablate) -> TransformerSeq2Seq:
@@ -226,12 +230,11 @@ class TransformerSeq2Seq(Seq2Seq):
         memory, mask, enc_w = self._memory(source, need_weights=detail)
         greedy = self._greedy(memory, mask, keep=True, keep_self=detail)
         ids = greedy.ids  # (B, T_q)
-        B, T_q = ids.shape
         logp = torch.log_softmax(greedy.logits.float(), -1)  # (B, T_q, V)
-        chosen = logp.gather(-1, ids[:, :, None])[..., 0].cumsum(1)  # (B, T_q)
+        chosen = logp.gather(-1, ids.unsqueeze(-1)).squeeze(-1).tolist()  # (B, T_q)
         lengths = _lengths(ids.tolist(), self.eos_id)
-        counted = [min(n + 1, T_q) - 1 for n in lengths]  # the <eos> step counts too
-        log_prob = chosen[torch.arange(B), torch.tensor(counted)].tolist()
+        # the <eos> step counts too
+        log_prob = [sum(row[: n + 1]) for row, n in zip(chosen, lengths, strict=True)]
         top_i = top_p = None  # only the detailed Prediction lists candidates
         if detail:
             top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
@@ -267,8 +270,8 @@ def _lengths(ids: list[list[int]], eos: int | None) -> list[int]:
 
 def _mask(ids: torch.Tensor, valid_lens: torch.Tensor) -> torch.Tensor | None:
     """(B, T_k) True at real positions; None when nothing is padded."""
-    T = ids.shape[1]
-    if bool((valid_lens == T).all()):
+    B, T = ids.shape
+    if B == 1 or bool((valid_lens == T).all()):  # one input is never padded
         return None
     return torch.arange(T, device=ids.device)[None, :] < valid_lens.to(ids.device)[:, None]
 

@@ -82,7 +82,8 @@ class DecoderBlock(NamedTuple):
 
 class DecoderWeights(NamedTuple):
     blocks: list[DecoderBlock]
-    first: torch.Tensor  # (P, V, 2 D + H D): residual | attention input | queries (3. above)
+    first: tuple[torch.Tensor, ...]  # per position (V, 2 D + H D): residual | attention
+    # input | queries (3. above)
     final_norm: tuple | None  # (weight, bias, eps) when pre-LN
     out: torch.Tensor  # (D, V) W_outᵀ
     out_bias: torch.Tensor  # (V,)
@@ -251,7 +252,7 @@ def _decoder(stack: nn.Module, max_len: int) -> DecoderWeights:
         h = torch.layer_norm(x, (D,), *first_block.norms[0])
     sa = first_block.self_attn
     queries = torch.addmm(sa.query_bias, h.reshape(-1, D), sa.query).view(max_len, V, H * D)
-    first = torch.cat([x + sa.out_bias, h, queries], -1)
+    first = torch.cat([x + sa.out_bias, h, queries], -1).unbind(0)
     final = _norm(stack.norm) if isinstance(stack.norm, nn.LayerNorm) else None
     return DecoderWeights(blocks, first, final, stack.out.weight.t(), stack.out.bias)
 

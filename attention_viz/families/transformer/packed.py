@@ -133,17 +133,18 @@ def _cached(stack: nn.Module, key: tuple, build) -> Any:
         if params[0].data_ptr() == entry.address and _version(params) == entry.version:
             return entry.value
     params = tuple(stack.parameters())
-    with torch.no_grad():
+    version, address = _version(params), params[0].data_ptr()  # those the build reads
+    with torch.inference_mode():  # what the fast paths run under
         value = build()
     # One assignment: a concurrent reader sees the old entry or the new one, both valid.
-    vars(stack)["_packed"] = _Entry(key, params, _version(params), params[0].data_ptr(), value)
+    vars(stack)["_packed"] = _Entry(key, params, version, address, value)
     return value
 
 
 def _version(params) -> int:
     try:
         return sum(p._version for p in params)
-    except RuntimeError:  # inference tensors keep no version: they cannot change in place
+    except RuntimeError:  # made under inference_mode: no version counter, and no training
         return -1
 
 

@@ -9,8 +9,9 @@ float rounding; the tests compare them) from the weights arranged in packed.py:
 - self-attention caches each position's input (one row for all heads) and attends with two
   batched products: queries in input space against the cached inputs, the weights against
   them again; one product then takes the heads' averaged inputs through W_v and W_o;
-- cross-attention is folded once per input into keys M, biases c and values N (one row per
-  memory position and head), so a step costs two batched products and a softmax.
+- cross-attention is folded once per input into keys M, biases c and values N (one per
+  memory position and head, in that order), so a step costs two batched products and a
+  softmax.
 
 Shape symbols: B batch, T_k source length, t positions decoded so far, T_q output length,
 D d_model, H heads, L layers, V vocabulary size.
@@ -97,8 +98,8 @@ def greedy_ids(
     if not keep:
         return Greedy(ids, None, None)
     T_q, L = ids.shape[1], len(blocks)
-    cross = torch.stack(cross_kept, 1)  # (B, T_q L, H, T_k)
-    cross = cross.view(B, T_q, L, H, cross.shape[-1])
+    cross = torch.stack(cross_kept, 1)  # (B, T_q L, T_k, H)
+    cross = cross.view(B, T_q, L, -1, H).transpose(-1, -2)
     self_weights = _triangle(self_kept, memory) if keep_self else None
     return Greedy(ids, torch.stack(logits_kept, 1), cross, self_weights)
 
@@ -118,10 +119,10 @@ class _Block(NamedTuple):
     self_heads: torch.Tensor | None  # (1, H, 1) multipliers of the heads; None: none ablated
     self_bias: torch.Tensor | None  # (D,) the output bias of the heads left on (the first
     # block's is in the table: there only what ablation takes away, or None)
-    keys: torch.Tensor  # (B, D, H T_k) M: scores = h M + c, columns (head, key)
-    key_scores: torch.Tensor  # (B, 1, H T_k) c, -inf at padded keys
-    values: torch.Tensor  # (B, H T_k, D) N: each key's value through W_o, per head
-    cross_heads: torch.Tensor | None  # (1, H, 1)
+    keys: torch.Tensor  # (B, D, T_k H) M: scores = h M + c, columns (key, head)
+    key_scores: torch.Tensor  # (B, 1, T_k H) c, -inf at padded keys
+    values: torch.Tensor  # (B, T_k H, D) N: each key's value through W_o, per head
+    cross_heads: torch.Tensor | None  # (1, 1, H)
     cross_bias: torch.Tensor | None  # (D,) the shares of b_o that ablated heads took away
     mlp: tuple | None  # (W_1ᵀ, b_1, W_2ᵀ), b_2 on a constant hidden unit
 
@@ -138,11 +139,11 @@ def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
         self_bias = None if i == 0 else sa.out_bias
         if sm is not None:  # the ablated heads' shares of the bias go with them
             self_bias = (0 if i == 0 else sa.out_bias) - (1 - sm) @ sa.value_bias
-        keys = torch.addmm(c.keys_bias, rows, c.keys).view(B, T_k, H, D)
+        keys = torch.addmm(c.keys_bias, rows, c.keys).view(B, T_k * H, D)
         scores = (rows @ c.key_scores).view(B, T_k, H)
         if memory_mask is not None:
             scores = scores.masked_fill(~memory_mask[:, :, None], float("-inf"))
-        values = torch.addmm(c.values_bias, rows, c.values).view(B, T_k, H, D)
+        values = torch.addmm(c.values_bias, rows, c.values).view(B, T_k * H, D)
         norms = w.norms + (None,) * (3 - len(w.norms))
         out.append(
             _Block(
@@ -153,10 +154,10 @@ def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
                 sa.value_out,
                 None if sm is None else sm.view(1, H, 1),
                 self_bias,
-                keys.permute(0, 3, 2, 1).reshape(B, D, H * T_k),
-                scores.transpose(1, 2).reshape(B, 1, H * T_k),
-                values.transpose(1, 2).reshape(B, H * T_k, D),
-                None if cm is None else cm.view(1, H, 1),
+                keys.mT.contiguous(),
+                scores.view(B, 1, T_k * H),
+                values,
+                None if cm is None else cm.view(1, 1, H),
                 None if cm is None else (1 - cm).sum() / H * c.out_bias,
                 w.mlp,
             )
@@ -173,7 +174,7 @@ def _block_step(b: _Block, x, h, queries, seen: torch.Tensor):
         seen: (B, t, D) the self-attention's inputs at the earlier positions.
     Returns:
         (x (B, D), seen with this input appended (B, t + 1, D), self weights (B, H, t + 1),
-        cross weights (B, H, T_k)); the weights are those the heads computed, before any
+        cross weights (B, T_k, H)); the weights are those the heads computed, before any
         ablation.
     """
     B, D = x.shape
@@ -194,8 +195,8 @@ def _block_step(b: _Block, x, h, queries, seen: torch.Tensor):
         x = torch.layer_norm(x, shape, *b.norm1)
     # Cross-attention over the folded memory (b_o rides on the values).
     h = torch.layer_norm(x, shape, *b.norm2) if b.pre_ln else x
-    scores = torch.baddbmm(b.key_scores, h.unsqueeze(1), b.keys)  # (B, 1, H T_k)
-    w_cross = scores.view(B, w_self.shape[1], -1).softmax(-1)  # (B, H, T_k)
+    scores = torch.baddbmm(b.key_scores, h.unsqueeze(1), b.keys)  # (B, 1, T_k H)
+    w_cross = scores.view(B, -1, w_self.shape[1]).softmax(1)  # (B, T_k, H)
     attend = w_cross if b.cross_heads is None else w_cross * b.cross_heads
     x = torch.baddbmm(x.unsqueeze(1), attend.view(B, 1, -1), b.values).view(B, D)
     if b.cross_bias is not None:

@@ -122,3 +122,17 @@ def test_packed_weights_follow_in_place_changes_and_loaded_weights():
         memory, mask, _ = model._memory(source, need_weights=False)
         assert memory.dtype == torch.float64
         assert model._greedy(memory, mask).ids.tolist() == modules_greedy(other)
+
+
+def test_a_float64_model_decodes_in_float64_with_ablation():
+    model = _model(5).double()
+    view = model.with_ablation(ABLATE)
+    source = model.prepare(TEXTS)
+    with torch.inference_mode():
+        memory, mask, _ = view._memory(source, need_weights=False)
+        fast = view._greedy(memory, mask, keep=True)
+        enc = view.encode(source.ids, source.valid_lens)
+        slow = greedy(view.decoder, enc, model.bos_id, model.eos_id, model.max_target_len)
+    assert memory.dtype == fast.logits.dtype == torch.float64
+    assert torch.equal(fast.ids, slow.ids)
+    torch.testing.assert_close(fast.cross_weights, slow.weights)

@@ -130,8 +130,8 @@ class _Block(NamedTuple):
 def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
     L, H = stack.num_layers, stack.num_heads
     B, T_k, D = memory.shape
-    self_m = head_masks(ablate, "decoder-self", L, H, memory.device)
-    cross_m = head_masks(ablate, "cross", L, H, memory.device)
+    self_m = [None if m is None else m.to(memory) for m in head_masks(ablate, "decoder-self", L, H)]
+    cross_m = [None if m is None else m.to(memory) for m in head_masks(ablate, "cross", L, H)]
     rows = memory.reshape(B * T_k, D)
     out = []
     for i, (w, sm, cm) in enumerate(zip(weights.blocks, self_m, cross_m, strict=True)):

@@ -136,3 +136,24 @@ def test_a_float64_model_decodes_in_float64_with_ablation():
     assert memory.dtype == fast.logits.dtype == torch.float64
     assert torch.equal(fast.ids, slow.ids)
     torch.testing.assert_close(fast.cross_weights, slow.weights)
+
+
+def test_concurrent_sessions_share_one_model():
+    """Threads (Streamlit sessions) decoding with one model, its weights packed by whichever
+    gets there first, all get the results of a lone caller."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared, alone = _model(6), _model(6)
+    expected = [(p.text, p.attention) for p in alone.predict_batch(TEXTS, detail=True)]
+
+    def session(i: int):
+        text = TEXTS[i % len(TEXTS)]
+        p = shared.predict(text, detail=i % 2 == 0)
+        return i, p.text, p.attention
+
+    with ThreadPoolExecutor(4) as pool:
+        for i, text, attention in pool.map(session, range(40)):
+            assert text == expected[i % len(TEXTS)][0]
+            torch.testing.assert_close(
+                torch.from_numpy(attention), torch.from_numpy(expected[i % len(TEXTS)][1])
+            )

@@ -3,12 +3,14 @@ greedy loop keeps, head ablation in every stack, post-LN blocks; and they follow
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from attention_viz.decoding import greedy
 from attention_viz.families.transformer import encoding, incremental
 from attention_viz.families.transformer.model import TransformerConfig, TransformerSeq2Seq
+from attention_viz.seq2seq import Seq2Seq
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 TEXTS = ["hello2024", "z", "abcdefghijkl", "q7b3zk1a", "0a0a0a0a0a0a0a0a0a0a"]
@@ -18,13 +20,11 @@ ABLATE = frozenset(
 )
 
 
-def _model(seed: int, pre_ln: bool = True) -> TransformerSeq2Seq:
+def _model(seed: int, pre_ln: bool = True, **changes) -> TransformerSeq2Seq:
     torch.manual_seed(seed)
-    config = TransformerConfig(
-        "reverse", d_model=32, num_heads=4, encoder_layers=2, decoder_layers=2, d_ff=64,
-        pre_ln=pre_ln,
-    )  # fmt: skip
-    return TransformerSeq2Seq(config).eval()
+    config = {"d_model": 32, "num_heads": 4, "encoder_layers": 2, "decoder_layers": 2}
+    config |= {"d_ff": 64, "pre_ln": pre_ln, **changes}
+    return TransformerSeq2Seq(TransformerConfig("reverse", **config)).eval()
 
 
 def _source(model: TransformerSeq2Seq, texts: list[str]):
@@ -73,6 +73,20 @@ def test_greedy_keeps_the_teacher_forced_logits_and_weights(pre_ln, ablate):
     torch.testing.assert_close(kept.cross_weights, ref.cross_weights.permute(0, 3, 1, 2, 4))
     torch.testing.assert_close(kept.self_weights, ref.self_weights, atol=1e-5, rtol=1e-4)
     assert torch.equal(kept.ids, ref.logits.argmax(-1))
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"d_ff": 0}, {"positions": "learned", "max_len": 32}, {"positions": "none", "pre_ln": False}],
+)
+def test_attention_only_blocks_and_other_positions(config):
+    model = _model(7, **config)
+    new = model.predict_batch(TEXTS, detail=True)
+    old = Seq2Seq.predict_batch(model, TEXTS, detail=True)  # the modules, step by step
+    for a, b in zip(new, old, strict=True):
+        assert a.text == b.text
+        for key in ("cross", "encoder-self", "decoder-self"):
+            np.testing.assert_allclose(a.maps[key].weights, b.maps[key].weights, atol=1e-5)
 
 
 @pytest.mark.parametrize("pre_ln", [True, False])

@@ -90,15 +90,15 @@ class DecoderWeights(NamedTuple):
 
 
 class EncoderBlock(NamedTuple):
-    """As nn.Linear stores them (for F.linear): out features first."""
+    """Transposed for addmm: rows (B T, D) @ W_qkvᵀ."""
 
     pre_ln: bool
     norms: tuple[tuple, ...]  # self-attention's LayerNorm, then the MLP's if any
-    qkv: torch.Tensor  # (3 D, D): W_q, W_k, W_v stacked
+    qkv: torch.Tensor  # (D, 3 D): W_q, W_k, W_v side by side
     qkv_bias: torch.Tensor | None  # (3 D,)
-    out: torch.Tensor  # (D, D) W_o
+    out: torch.Tensor  # (D, D) W_oᵀ
     out_bias: torch.Tensor | None  # (D,)
-    mlp: tuple | None  # (W_1 (F, D), b_1, W_2 (D, F), b_2)
+    mlp: tuple | None  # (W_1ᵀ (D, F + 1), b_1, W_2ᵀ (F + 1, D)), b_2 inside (4.)
 
 
 class EncoderWeights(NamedTuple):
@@ -209,18 +209,12 @@ def _cross_attention(a: MultiHeadAttention, H: int) -> CrossAttention:
     )
 
 
-def _mlp(block: Block) -> tuple | None:
+def _mlp_constant_unit(block: Block) -> tuple | None:
+    """(W_1ᵀ, b_1, W_2ᵀ) with one more hidden unit, always 1, whose weights out are b_2."""
     m = block.mlp
     if m is None:
         return None
-    return m.linear1.weight, m.linear1.bias, m.linear2.weight, m.linear2.bias
-
-
-def _mlp_constant_unit(block: Block) -> tuple | None:
-    """(W_1ᵀ, b_1, W_2ᵀ) with one more hidden unit, always 1, whose weights out are b_2."""
-    if block.mlp is None:
-        return None
-    w1, b1, w2, b2 = _mlp(block)
+    w1, b1, w2, b2 = m.linear1.weight, m.linear1.bias, m.linear2.weight, m.linear2.bias
     w1 = torch.cat([w1, w1.new_zeros(1, w1.shape[1])])  # (F + 1, D)
     b1 = torch.cat([b1, b1.new_ones(1)])
     w2 = torch.cat([w2, b2[:, None]], 1)  # (D, F + 1)
@@ -266,9 +260,9 @@ def _encoder(stack: nn.Module) -> EncoderWeights:
     for b in stack.blocks:
         a = b.self_attn
         qkv_bias = None if a.W_q.bias is None else torch.cat([a.W_q.bias, a.W_k.bias, a.W_v.bias])
-        qkv = torch.cat([a.W_q.weight, a.W_k.weight, a.W_v.weight])
-        mlp = _mlp(b)
-        out, out_bias = a.W_o.weight, a.W_o.bias
+        qkv = torch.cat([a.W_q.weight, a.W_k.weight, a.W_v.weight]).t()
+        mlp = _mlp_constant_unit(b)
+        out, out_bias = a.W_o.weight.t(), a.W_o.bias
         blocks.append(EncoderBlock(b.pre_ln, _norms(b), qkv, qkv_bias, out, out_bias, mlp))
     final = _norm(stack.norm) if isinstance(stack.norm, nn.LayerNorm) else None
     return EncoderWeights(stack.embed.weight, positions, blocks, final)

@@ -161,50 +161,47 @@ def _heads(linear: nn.Linear, H: int) -> tuple[torch.Tensor, torch.Tensor | None
 
 
 def _self_attention(a: MultiHeadAttention, H: int) -> SelfAttention:
-    f32 = a.W_q.weight.dtype
+    dtype = a.W_q.weight.dtype
     (wq, bq), (wk, _), (wv, bv) = _heads(a.W_q, H), _heads(a.W_k, H), _heads(a.W_v, H)
     D, d = wq.shape[2], wq.shape[1]
     wo = a.W_o.weight.double().view(D, H, d).permute(1, 0, 2)  # (H, D, d): W_o,h
     query = torch.einsum("hci,hcj->jhi", wk, wq) * d**-0.5  # (D, H, D): x -> A_h x
-    query_bias = torch.zeros(H, D, dtype=torch.float64)
-    value_bias = torch.zeros(H, D, dtype=torch.float64)
+    query_bias, value_bias = wq.new_zeros(H, D), wq.new_zeros(H, D)
     if bq is not None:
         query_bias = torch.einsum("hci,hc->hi", wk, bq) * d**-0.5
         value_bias = torch.einsum("hoc,hc->ho", wo, bv)
     value_out = torch.einsum("hoc,hci->hio", wo, wv)  # (H, D, D): u_h -> W_o,h W_v,h u_h
     b_o = 0 if a.W_o.bias is None else a.W_o.bias.double()
     return SelfAttention(
-        query.reshape(D, H * D).to(f32),
-        query_bias.reshape(H * D).to(f32),
-        value_out.reshape(H * D, D).to(f32),
-        value_bias.to(f32),
-        (value_bias.sum(0) + b_o).to(f32),
+        query.reshape(D, H * D).to(dtype),
+        query_bias.reshape(H * D).to(dtype),
+        value_out.reshape(H * D, D).to(dtype),
+        value_bias.to(dtype),
+        (value_bias.sum(0) + b_o).to(dtype),
     )
 
 
 def _cross_attention(a: MultiHeadAttention, H: int) -> CrossAttention:
-    f32 = a.W_q.weight.dtype
+    dtype = a.W_q.weight.dtype
     (wq, bq), (wk, bk), (wv, bv) = _heads(a.W_q, H), _heads(a.W_k, H), _heads(a.W_v, H)
     D, d = wq.shape[2], wq.shape[1]
     s = d**-0.5
     wo = a.W_o.weight.double().view(D, H, d).permute(1, 0, 2)  # (H, D, d)
     keys = torch.einsum("hcx,hcm->mhx", wq, wk) * s  # (D, H, D): m -> s W_q,hᵀ W_k,h m
-    keys_bias = torch.zeros(H, D, dtype=torch.float64)
-    key_scores = torch.zeros(D, H, dtype=torch.float64)
-    values_bias = torch.zeros(H, D, dtype=torch.float64)
+    keys_bias, key_scores, values_bias = wq.new_zeros(H, D), wq.new_zeros(D, H), wq.new_zeros(H, D)
     if bq is not None:
         keys_bias = torch.einsum("hcx,hc->hx", wq, bk) * s
         key_scores = torch.einsum("hc,hcm->mh", bq, wk) * s
         values_bias = torch.einsum("hoc,hc->ho", wo, bv)
     values = torch.einsum("hoc,hcm->mho", wo, wv)  # (D, H, D): m -> W_o,h W_v,h m
-    out_bias = torch.zeros(D, dtype=f32) if a.W_o.bias is None else a.W_o.bias
+    out_bias = a.W_o.weight.new_zeros(D) if a.W_o.bias is None else a.W_o.bias
     values_bias = values_bias + out_bias.double() / H
     return CrossAttention(
-        keys.reshape(D, H * D).to(f32),
-        keys_bias.reshape(H * D).to(f32),
-        key_scores.to(f32),
-        values.reshape(D, H * D).to(f32),
-        values_bias.reshape(H * D).to(f32),
+        keys.reshape(D, H * D).to(dtype),
+        keys_bias.reshape(H * D).to(dtype),
+        key_scores.to(dtype),
+        values.reshape(D, H * D).to(dtype),
+        values_bias.reshape(H * D).to(dtype),
         out_bias,
     )
 

@@ -1,23 +1,20 @@
-"""Greedy decoding with a key/value cache that computes only the tokens: the fast path.
+"""Greedy decoding with a cache, in few torch calls per step: the fast path.
 
-`Decoder.step` (stacks.py) returns every layer's and head's weights at every step, which
-beam search and the step-by-step views read. A greedy Prediction needs only the chosen
-tokens from the loop: its maps come afterwards from one teacher-forced pass over the output
-(which computes the same numbers, since a causal decoder fed its own output repeats the
-free-running steps). So this loop does the least per position:
+`Decoder.step` (stacks.py) runs the modules and returns every layer's and head's weights;
+beam search and the step-by-step views read it. This loop computes the same numbers (up to
+float rounding; the tests compare them) from the weights arranged in packed.py:
 
-- the self-attention's query, key and value in one matrix product (W_q, W_k, W_v stacked
-  once per call), the new key and value appended to the cache, torch's fused
-  F.scaled_dot_product_attention over them;
-- the cross-attention folded, once per input, into two matrices: the memory's keys through
-  W_q (scores = h M + c, for all heads at once) and its values through W_o (output =
-  softmax(scores) N + b_o), the same sums in another order, so a step costs two products;
-- the layers' parameters gathered once (no module calls inside the loop).
+- the first block's residual, attention input and queries come from one table row per
+  (position, previous token);
+- self-attention caches each position's input (one row for all heads) and attends with two
+  batched products: queries in input space against the cached inputs, the weights against
+  them again; one product then takes the heads' averaged inputs through W_v and W_o;
+- cross-attention is folded once per input into keys M, biases c and values N (one per
+  memory position and head, in that order), so a step costs two batched products and a
+  softmax.
 
-The numbers are those of `Decoder.step` up to float rounding (tests compare them).
-
-Shape symbols: B batch, T_k source length, t positions decoded so far, D d_model, H heads,
-d = D / H, V vocabulary size.
+Shape symbols: B batch, T_k source length, t positions decoded so far, T_q output length,
+D d_model, H heads, L layers, V vocabulary size.
 """
 
 from __future__ import annotations
@@ -25,26 +22,16 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import torch
-import torch.nn.functional as F
-from torch import nn
 
+from attention_viz.families.transformer import packed
 from attention_viz.families.transformer.stacks import Decoder, head_masks
 
 
-class _Layer(NamedTuple):
-    """One block's parameters arranged for a step, with its memory folded in."""
-
-    pre_ln: bool
-    norms: tuple[tuple, ...]  # per sub-layer (weight, bias, eps) of its LayerNorm
-    qkv: tuple[torch.Tensor, torch.Tensor | None]  # (3 D, D), (3 D,): W_q, W_k, W_v stacked
-    self_out: tuple[torch.Tensor, torch.Tensor | None]  # W_o of the self-attention
-    self_heads: torch.Tensor | None  # (1, H, 1, 1) ablation multipliers; None: none
-    cross_scores: torch.Tensor  # M (B, D, H T_k): scores = h M + c, scaled by 1/sqrt(d)
-    cross_bias: torch.Tensor  # c (B, 1, H T_k): b_q's share, -inf at padded keys
-    cross_values: torch.Tensor  # N (B, H T_k, D): each key's value through W_o
-    cross_out_bias: torch.Tensor | None  # (D,) b_o
-    cross_heads: torch.Tensor | None  # (1, H, 1) ablation multipliers; None: none
-    mlp: tuple | None  # (W_1, b_1, W_2, b_2)
+class Greedy(NamedTuple):
+    ids: torch.Tensor  # (B, T_q)
+    logits: torch.Tensor | None  # (B, T_q, V)
+    cross_weights: torch.Tensor | None  # (B, T_q, L, H, T_k), before any head ablation
+    self_weights: torch.Tensor | None = None  # (B, L, H, T_q, T_q), zero above the diagonal
 
 
 def greedy_ids(
@@ -56,6 +43,7 @@ def greedy_ids(
     max_len: int,
     ablate=frozenset(),
     keep: bool = False,
+    keep_self: bool = False,
 ) -> Greedy:
     """The likeliest token at each step, for a batch; stops once every row has <eos>.
 
@@ -64,35 +52,39 @@ def greedy_ids(
         ablate: (stack, layer, head) triples switched off, as in stacks.head_masks.
         keep: also return every step's logits and cross-attention weights (they are
             computed anyway; keeping them costs a list append per step).
+        keep_self: also return the self-attention weights of every step (with keep).
     Returns:
         Greedy(ids (B, T_q): every step's token, <eos> included (rows run on after their
-        <eos>); with keep, logits (B, T_q, V) and cross weights (B, T_q, L, H, T_k)).
+        <eos>); with keep, logits (B, T_q, V) and cross weights (B, T_q, L, H, T_k); with
+        keep_self, self weights (B, L, H, T_q, T_q)).
     Call under torch.inference_mode().
     """
-    B, D = memory.shape[0], memory.shape[2]
-    H = stack.num_heads
-    layers = _layers(stack, memory, memory_mask, ablate)
-    positions = stack.positions(memory.new_zeros(1, max_len, D))[0]  # (max_len, D)
-    final = _params(stack.norm) if isinstance(stack.norm, nn.LayerNorm) else None
-    embed, out_w, out_b = stack.embed.weight, stack.out.weight, stack.out.bias
-    cache = [(memory.new_zeros(B, H, 0, D // H),) * 2 for _ in layers]  # (B, H, t, d)
+    weights = packed.decoder(stack, max_len)
+    B, D, H = memory.shape[0], memory.shape[2], stack.num_heads
+    blocks = _blocks(weights, stack, memory, memory_mask, ablate)
+    seen = [memory.new_zeros(B, 0, D) for _ in blocks]  # per block, its inputs so far
     y = torch.full((B,), bos, dtype=torch.long, device=memory.device)
     finished = torch.zeros(B, dtype=torch.bool, device=memory.device)
-    out, logits_kept, weights_kept = [], [], []
+    out, logits_kept, cross_kept, self_kept = [], [], [], []
+    first, sizes, final = weights.first, [D, D, H * D], weights.final_norm
     for t in range(max_len):
-        x = (embed[y] + positions[t])[:, None]  # (B, 1, D)
-        step_weights = []
-        for i, layer in enumerate(layers):
-            x, cache[i], w = _block_step(layer, x, cache[i], H)
-            step_weights.append(w)
+        row = first[t].index_select(0, y)  # (B, 2 D + H D)
+        x, h, queries = row.split_with_sizes(sizes, 1)  # residual, attention input, queries
+        step_self = []
+        for i, block in enumerate(blocks):
+            x, seen[i], w_self, w_cross = _block_step(block, x, h, queries, seen[i])
+            h = queries = None  # the later blocks compute theirs
+            if keep:
+                cross_kept.append(w_cross)
+                step_self.append(w_self)
         if final is not None:
-            x = F.layer_norm(x, (D,), *final)
-        logits = F.linear(x[:, 0], out_w, out_b)  # (B, V)
+            x = torch.layer_norm(x, (D,), *final)
+        logits = torch.addmm(weights.out_bias, x, weights.out)  # (B, V)
         y = logits.argmax(-1)  # (B,)
         out.append(y)
         if keep:
             logits_kept.append(logits)
-            weights_kept.append(torch.stack(step_weights, 1))  # (B, L, H, T_k)
+            self_kept.append(step_self)
         if eos is None:
             continue
         if B == 1:  # one input: one comparison, no batch bookkeeping
@@ -105,108 +97,127 @@ def greedy_ids(
     ids = torch.stack(out, 1)
     if not keep:
         return Greedy(ids, None, None)
-    return Greedy(ids, torch.stack(logits_kept, 1), torch.stack(weights_kept, 1))
+    T_q, L = ids.shape[1], len(blocks)
+    cross = torch.stack(cross_kept, 1)  # (B, T_q L, T_k, H)
+    cross = cross.view(B, T_q, L, -1, H).transpose(-1, -2)
+    self_weights = _triangle(self_kept, memory) if keep_self else None
+    return Greedy(ids, torch.stack(logits_kept, 1), cross, self_weights)
 
 
-class Greedy(NamedTuple):
-    ids: torch.Tensor  # (B, T_q)
-    logits: torch.Tensor | None  # (B, T_q, V)
-    cross_weights: torch.Tensor | None  # (B, T_q, L, H, T_k), before any head ablation
+class _Block(NamedTuple):
+    """A decoder block's packed weights with this call's memory folded in and its ablation.
+
+    LayerNorms are (weight, bias, eps); the self-attention's are packed.SelfAttention's."""
+
+    pre_ln: bool
+    norm1: tuple
+    norm2: tuple
+    norm3: tuple | None
+    query: torch.Tensor  # (D, H D)
+    query_bias: torch.Tensor  # (H D,)
+    value_out: torch.Tensor  # (H D, D)
+    self_heads: torch.Tensor | None  # (1, H, 1) multipliers of the heads; None: none ablated
+    self_bias: torch.Tensor | None  # (D,) the output bias of the heads left on (the first
+    # block's is in the table: there only what ablation takes away, or None)
+    keys: torch.Tensor  # (B, D, T_k H) M: scores = h M + c, columns (key, head)
+    key_scores: torch.Tensor  # (B, 1, T_k H) c, -inf at padded keys
+    values: torch.Tensor  # (B, T_k H, D) N: each key's value through W_o, per head
+    cross_heads: torch.Tensor | None  # (1, 1, H)
+    cross_bias: torch.Tensor | None  # (D,) the shares of b_o that ablated heads took away
+    mlp: tuple | None  # (W_1ᵀ, b_1, W_2ᵀ), b_2 on a constant hidden unit
 
 
-def _params(norm: nn.LayerNorm) -> tuple:
-    return norm.weight, norm.bias, norm.eps
-
-
-def _layers(stack: Decoder, memory: torch.Tensor, memory_mask, ablate) -> list[_Layer]:
+def _blocks(weights, stack, memory, memory_mask, ablate) -> list[_Block]:
     L, H = stack.num_layers, stack.num_heads
     B, T_k, D = memory.shape
-    d = D // H
-    self_m = head_masks(ablate, "decoder-self", L, H, memory.device)
-    cross_m = head_masks(ablate, "cross", L, H, memory.device)
-    padded = None
-    if memory_mask is not None:  # -inf at padded keys, for every head: (B, 1, H T_k)
-        padded = torch.zeros(B, 1, H, T_k, dtype=memory.dtype, device=memory.device)
-        padded = padded.masked_fill(~memory_mask[:, None, None, :], float("-inf"))
-        padded = padded.view(B, 1, H * T_k)
+    self_m = [None if m is None else m.to(memory) for m in head_masks(ablate, "decoder-self", L, H)]
+    cross_m = [None if m is None else m.to(memory) for m in head_masks(ablate, "cross", L, H)]
+    rows = memory.reshape(B * T_k, D)
     out = []
-    for block, sm, cm in zip(stack.blocks, self_m, cross_m, strict=True):
-        a, c = block.self_attn, block.cross_attn
-        qkv_bias = None if a.W_q.bias is None else torch.cat([a.W_q.bias, a.W_k.bias, a.W_v.bias])
-        key, value = c.project_kv(memory, memory)  # (B, H, T_k, d)
-        scale = d**-0.5
-        w_q = c.W_q.weight.view(H, d, D)  # rows of head h: its query features
-        scores = torch.einsum("hci,bhjc->bihj", w_q, key).reshape(B, D, H * T_k) * scale
-        bias = memory.new_zeros(B, 1, H * T_k)
-        if c.W_q.bias is not None:
-            b_q = c.W_q.bias.view(H, d)
-            bias = torch.einsum("hc,bhjc->bhj", b_q, key).reshape(B, 1, H * T_k) * scale
-        if padded is not None:
-            bias = bias + padded
-        w_o = c.W_o.weight.view(D, H, d)  # columns of head h: its share of the output
-        values = torch.einsum("bhjc,ohc->bhjo", value, w_o).reshape(B, H * T_k, D)
-        mlp = None
-        if block.mlp is not None:
-            m = block.mlp
-            mlp = (m.linear1.weight, m.linear1.bias, m.linear2.weight, m.linear2.bias)
-        norms = [block.norm1, block.norm2] + ([block.norm3] if block.mlp is not None else [])
+    for i, (w, sm, cm) in enumerate(zip(weights.blocks, self_m, cross_m, strict=True)):
+        sa, c = w.self_attn, w.cross
+        self_bias = None if i == 0 else sa.out_bias
+        if sm is not None:  # the ablated heads' shares of the bias go with them
+            self_bias = (0 if i == 0 else sa.out_bias) - (1 - sm) @ sa.value_bias
+        keys = torch.addmm(c.keys_bias, rows, c.keys).view(B, T_k * H, D)
+        scores = (rows @ c.key_scores).view(B, T_k, H)
+        if memory_mask is not None:
+            scores = scores.masked_fill(~memory_mask[:, :, None], float("-inf"))
+        values = torch.addmm(c.values_bias, rows, c.values).view(B, T_k * H, D)
+        norms = w.norms + (None,) * (3 - len(w.norms))
         out.append(
-            _Layer(
-                block.pre_ln,
-                tuple(_params(n) for n in norms),
-                (torch.cat([a.W_q.weight, a.W_k.weight, a.W_v.weight]), qkv_bias),
-                (a.W_o.weight, a.W_o.bias),
-                None if sm is None else sm.view(1, H, 1, 1),
-                scores,
-                bias,
+            _Block(
+                w.pre_ln,
+                *norms,
+                sa.query,
+                sa.query_bias,
+                sa.value_out,
+                None if sm is None else sm.view(1, H, 1),
+                self_bias,
+                keys.mT.contiguous(),
+                scores.view(B, 1, T_k * H),
                 values,
-                c.W_o.bias,
-                None if cm is None else cm.view(1, H, 1),
-                mlp,
+                None if cm is None else cm.view(1, 1, H),
+                None if cm is None else (1 - cm).sum() / H * c.out_bias,
+                w.mlp,
             )
         )
     return out
 
 
-def _residual(pre_ln: bool, norm: tuple, x: torch.Tensor, f) -> torch.Tensor:
-    """A residual sub-layer, pre- or post-LN as the block was built (eval: no dropout)."""
-    D = x.shape[-1]
-    if pre_ln:
-        return x + f(F.layer_norm(x, (D,), *norm))
-    return F.layer_norm(x + f(x), (D,), *norm)
+def _block_step(b: _Block, x, h, queries, seen: torch.Tensor):
+    """One position through a block.
+
+    Args:
+        x: (B, D) its residual input; h, queries: its self-attention's input (B, D) and
+            queries in input space (B, H D), or None to compute them from x.
+        seen: (B, t, D) the self-attention's inputs at the earlier positions.
+    Returns:
+        (x (B, D), seen with this input appended (B, t + 1, D), self weights (B, H, t + 1),
+        cross weights (B, T_k, H)); the weights are those the heads computed, before any
+        ablation.
+    """
+    B, D = x.shape
+    shape = (D,)  # LayerNorms over the features; torch.layer_norm is F.layer_norm's kernel
+    if h is None:
+        h = torch.layer_norm(x, shape, *b.norm1) if b.pre_ln else x
+        queries = torch.addmm(b.query_bias, h, b.query)  # (B, H D)
+    # Self-attention: each head's scores over the inputs, then its weighted average input.
+    seen = torch.cat([seen, h.unsqueeze(1)], 1)  # (B, t + 1, D)
+    w_self = torch.bmm(queries.view(B, -1, D), seen.mT).softmax(-1)  # (B, H, t + 1)
+    averaged = torch.bmm(w_self, seen)  # (B, H, D)
+    if b.self_heads is not None:
+        averaged = averaged * b.self_heads
+    x = torch.addmm(x, averaged.view(B, -1), b.value_out)  # the heads through W_v and W_o
+    if b.self_bias is not None:
+        x = x + b.self_bias
+    if not b.pre_ln:
+        x = torch.layer_norm(x, shape, *b.norm1)
+    # Cross-attention over the folded memory (b_o rides on the values).
+    h = torch.layer_norm(x, shape, *b.norm2) if b.pre_ln else x
+    scores = torch.baddbmm(b.key_scores, h.unsqueeze(1), b.keys)  # (B, 1, T_k H)
+    w_cross = scores.view(B, -1, w_self.shape[1]).softmax(1)  # (B, T_k, H)
+    attend = w_cross if b.cross_heads is None else w_cross * b.cross_heads
+    x = torch.baddbmm(x.unsqueeze(1), attend.view(B, 1, -1), b.values).view(B, D)
+    if b.cross_bias is not None:
+        x = x + b.cross_bias
+    if not b.pre_ln:
+        x = torch.layer_norm(x, shape, *b.norm2)
+    if b.mlp is not None:
+        w1, b1, w2 = b.mlp  # b_2 rides on a constant hidden unit
+        h = torch.layer_norm(x, shape, *b.norm3) if b.pre_ln else x
+        x = torch.addmm(x, torch.addmm(b1, h, w1).relu_(), w2)
+        if not b.pre_ln:
+            x = torch.layer_norm(x, shape, *b.norm3)
+    return x, seen, w_self, w_cross
 
 
-def _block_step(layer: _Layer, x: torch.Tensor, past, H: int):
-    """x: (B, 1, D) the new position -> (B, 1, D), the self-attention cache grown by it, and
-    the cross-attention weights (B, H, T_k) (before any ablation, as the heads computed them)."""
-    B, _, D = x.shape
-    grown, computed = [], []
-
-    def self_attention(h: torch.Tensor) -> torch.Tensor:
-        qkv = F.linear(h, *layer.qkv).view(B, 3, H, 1, D // H)
-        key = torch.cat([past[0], qkv[:, 1]], 2)  # (B, H, t + 1, d)
-        value = torch.cat([past[1], qkv[:, 2]], 2)
-        grown.append((key, value))
-        heads = F.scaled_dot_product_attention(qkv[:, 0], key, value)  # (B, H, 1, d)
-        if layer.self_heads is not None:
-            heads = heads * layer.self_heads
-        return F.linear(heads.reshape(B, 1, D), *layer.self_out)  # heads concatenated
-
-    def cross_attention(h: torch.Tensor) -> torch.Tensor:
-        scores = torch.baddbmm(layer.cross_bias, h, layer.cross_scores)  # (B, 1, H T_k)
-        weights = torch.softmax(scores.view(B, H, -1), -1)  # (B, H, T_k)
-        computed.append(weights)
-        if layer.cross_heads is not None:
-            weights = weights * layer.cross_heads
-        out = torch.bmm(weights.view(B, 1, -1), layer.cross_values)  # (B, 1, D)
-        return out if layer.cross_out_bias is None else out + layer.cross_out_bias
-
-    def mlp(h: torch.Tensor) -> torch.Tensor:
-        w1, b1, w2, b2 = layer.mlp
-        return F.linear(torch.relu(F.linear(h, w1, b1)), w2, b2)
-
-    x = _residual(layer.pre_ln, layer.norms[0], x, self_attention)
-    x = _residual(layer.pre_ln, layer.norms[1], x, cross_attention)
-    if layer.mlp is not None:
-        x = _residual(layer.pre_ln, layer.norms[2], x, mlp)
-    return x, grown[0], computed[0]
+def _triangle(kept: list[list[torch.Tensor]], like: torch.Tensor) -> torch.Tensor:
+    """Per step, per layer (B, H, t + 1) -> (B, L, H, T_q, T_q), zero above the diagonal."""
+    B, H = kept[0][0].shape[:2]
+    T_q, L = len(kept), len(kept[0])
+    rows = torch.stack([torch.cat([step[i] for step in kept], -1) for i in range(L)], 1)
+    below = torch.tril_indices(T_q, T_q, device=like.device)  # row-major: the steps' order
+    out = like.new_zeros(B, L, H, T_q * T_q)
+    out.index_copy_(-1, below[0] * T_q + below[1], rows)  # rows: (B, L, H, T_q (T_q + 1) / 2)
+    return out.view(B, L, H, T_q, T_q)

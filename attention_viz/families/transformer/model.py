@@ -17,7 +17,7 @@ import torch
 
 from attention_viz.checkpoint import Checkpoint
 from attention_viz.decoding import TOP_K, Decoded, Encoded, StepOutput
-from attention_viz.families.transformer import incremental, tasks
+from attention_viz.families.transformer import encoding, incremental, tasks
 from attention_viz.families.transformer.stacks import Decoder, Encoder
 from attention_viz.prediction import AttentionMap, Axis, Prediction
 from attention_viz.seq2seq import CHUNK, Seq2Seq, Source, check_each
@@ -156,6 +156,10 @@ class TransformerSeq2Seq(Seq2Seq):
         memory, _ = self.encoder(ids, mask, self.ablate, need_weights=False)
         return self.decoder_stack(target_in, memory, mask, self.ablate, need_weights=False).logits
 
+    @property
+    def device(self) -> torch.device:
+        return self.decoder_stack.out.weight.device  # without walking every parameter
+
     # --- ablation: a per-call view that shares every parameter ---
 
     def with_ablation(self, ablate) -> TransformerSeq2Seq:
@@ -179,9 +183,8 @@ class TransformerSeq2Seq(Seq2Seq):
     def predict_batch(
         self, texts: list[str], detail: bool = False, ablate=frozenset()
     ) -> list[Prediction]:
-        """Greedy outputs (incremental.greedy_ids), then one teacher-forced pass over them
-        for the maps, the top candidates and the log-probability (the same numbers as the
-        decoding steps: teacher-forced equals free-running)."""
+        """Greedy outputs (incremental.greedy_ids), which keeps each step's logits and
+        weights for the maps, the top candidates and the log-probability."""
         if ablate:
             return self.with_ablation(ablate).predict_batch(texts, detail)
         out: list[Prediction] = []
@@ -207,41 +210,40 @@ class TransformerSeq2Seq(Seq2Seq):
         return out
 
     def _memory(self, source: Source, need_weights: bool):
+        """The encoder's fast path (encoding.py; inference only: no gradients)."""
         mask = _mask(source.ids, source.valid_lens)
-        memory, weights = self.encoder(source.ids, mask, self.ablate, need_weights)
+        memory, weights = encoding.encode(self.encoder, source.ids, mask, self.ablate, need_weights)
         return memory, mask, weights
 
-    def _greedy(self, memory: torch.Tensor, mask: torch.Tensor | None, keep: bool = False):
+    def _greedy(
+        self, memory: torch.Tensor, mask: torch.Tensor | None, keep: bool = False,
+        keep_self: bool = False,
+    ):  # fmt: skip
         return incremental.greedy_ids(
             self.decoder_stack, memory, mask, self.bos_id, self.eos_id, self.max_target_len,
-            self.ablate, keep,
+            self.ablate, keep, keep_self,
         )  # fmt: skip
 
     def _decode(self, source: Source, detail: bool) -> tuple[Decoded, list[dict] | None]:
-        """Greedy decoding (its logits and cross-attention kept); with detail, then one
-        teacher-forced pass for the self-attention maps: (Decoded, per input its self maps)."""
+        """Greedy decoding, its logits and weights kept: (Decoded, with detail per input its
+        self-attention maps)."""
         memory, mask, enc_w = self._memory(source, need_weights=detail)
-        greedy = self._greedy(memory, mask, keep=not detail)
+        greedy = self._greedy(memory, mask, keep=True, keep_self=detail)
         ids = greedy.ids  # (B, T_q)
-        B, T_q = ids.shape
-        if detail:
-            bos = ids.new_full((B, 1), self.bos_id)
-            fed = torch.cat([bos, ids[:, :-1]], 1)  # (B, T_q): what each step was fed
-            out = self.decoder_stack(fed, memory, mask, self.ablate)
-            logits, cross = out.logits, out.cross_weights.permute(0, 3, 1, 2, 4)
-        else:
-            logits, cross = greedy.logits, greedy.cross_weights  # (B, T_q, L, H, T_k)
-        logp = torch.log_softmax(logits.float(), -1)  # (B, T_q, V)
-        chosen = logp.gather(-1, ids[:, :, None])[..., 0].cumsum(1)  # (B, T_q)
+        logp = torch.log_softmax(greedy.logits.float(), -1)  # (B, T_q, V)
+        chosen = logp.gather(-1, ids.unsqueeze(-1)).squeeze(-1).tolist()  # (B, T_q)
         lengths = _lengths(ids.tolist(), self.eos_id)
-        counted = [min(n + 1, T_q) - 1 for n in lengths]  # the <eos> step counts too
-        log_prob = chosen[torch.arange(B), torch.tensor(counted)].tolist()
-        top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
-        decoded = Decoded(ids, lengths, cross, log_prob, top_i, top_p.exp())
+        # the <eos> step counts too
+        log_prob = [sum(row[: n + 1]) for row, n in zip(chosen, lengths, strict=True)]
+        top_i = top_p = None  # only the detailed Prediction lists candidates
+        if detail:
+            top_p, top_i = logp.topk(min(TOP_K, logp.shape[-1]), -1)  # (B, T_q, TOP_K)
+            top_p = top_p.exp()
+        decoded = Decoded(ids, lengths, greedy.cross_weights, log_prob, top_i, top_p)
         if not detail:
             return decoded, None
         enc = enc_w.float().cpu().numpy()  # (B, L, H, T_k, T_k)
-        dec = out.self_weights.float().cpu().numpy()  # (B, L, H, T_q, T_q)
+        dec = greedy.self_weights.float().cpu().numpy()  # (B, L, H, T_q, T_q)
         extra = []
         for b, tokens in enumerate(source.tokens):
             n, k = lengths[b], len(tokens)
@@ -268,8 +270,8 @@ def _lengths(ids: list[list[int]], eos: int | None) -> list[int]:
 
 def _mask(ids: torch.Tensor, valid_lens: torch.Tensor) -> torch.Tensor | None:
     """(B, T_k) True at real positions; None when nothing is padded."""
-    T = ids.shape[1]
-    if bool((valid_lens == T).all()):
+    B, T = ids.shape
+    if B == 1 or bool((valid_lens == T).all()):  # one input is never padded
         return None
     return torch.arange(T, device=ids.device)[None, :] < valid_lens.to(ids.device)[:, None]
 

@@ -67,7 +67,8 @@ def fit(
         validate: model (in eval mode) -> figures for this epoch's record, e.g. val_accuracy.
         stop: record -> True to end after this epoch (e.g. a validation target reached).
     Each record: epoch, loss (mean over the epoch's batches), train_seconds (cumulative: data and
-    optimisation, not validation), wall_seconds (cumulative, everything), + validate's figures.
+    optimisation, not validation), wall_seconds (cumulative, everything), threads (torch's
+    intra-op threads while training), + validate's figures.
     """
     optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     scheduler, when = schedule(optimizer) if schedule else (None, "")
@@ -96,6 +97,7 @@ def fit(
             "loss": round(sum(losses) / max(len(losses), 1), 5),
             "train_seconds": round(train_seconds, 2),
             "wall_seconds": round(time.perf_counter() - wall_start, 2),
+            "threads": torch.get_num_threads(),
             **figures,
         }
         history.append(record)
@@ -128,7 +130,9 @@ def record(
         **asdict(config),
         "quick": quick,
         "seconds": history[-1]["train_seconds"] if history else 0.0,
-        "threads": torch.get_num_threads(),
+        # What the training ran on: record() is called after training_threads() has put
+        # the caller's count back.
+        "threads": history[-1].get("threads") if history else torch.get_num_threads(),
         "torch": torch.__version__,
     }
     meta["history"] = history

@@ -18,7 +18,6 @@ import threading
 import time
 from dataclasses import replace
 
-import numpy as np
 import torch
 
 from attention_viz.bench import median_seconds
@@ -42,21 +41,21 @@ def _reached(curve: list[tuple[int, float, float]]) -> dict:
 
 def shipped_recipe(max_epochs: int = 4, eval_every: int = 20, log=print) -> dict:
     """train.py's recipe for date-attention (seed 0): batches of 256 sorted by length and
-    padded, Adam 5e-3 with its cosine schedule over 12 epochs of 50,000 examples."""
-    cfg = train.DatesTrainConfig()
+    padded, Adam 5e-3 with its warm-up and cosine schedule over 8 epochs of 50,000 examples."""
+    cfg = train.recipe("date-attention")
     torch.manual_seed(cfg.seed)
     model = DateSeq2Seq(DateSeq2SeqConfig(decoder="attention"), vocab.SOURCE_VOCAB)
     steps = cfg.epochs * math.ceil(cfg.examples_per_epoch / cfg.batch_size)
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.learning_rate)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda k: 0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(k / steps, 1.0)))
+        optimizer, lambda k: train.rate_factor(k, steps, cfg.warmup_steps)
     )
     val = data.generate(cfg.val_examples, "val", data.VAL_SEED)
     curve: list[tuple[int, float, float]] = []
     seconds, step = 0.0, 0
     with training_threads():
         for epoch in range(1, max_epochs + 1):
-            examples = data.generate(cfg.examples_per_epoch, "train", cfg.seed * 1000 + epoch)
+            examples = train.epoch_examples(cfg, epoch)
             batches = list(train._batches(examples, cfg.batch_size, cfg.seed * 1000 + epoch))
             for batch in batches:
                 start = time.perf_counter()

@@ -31,6 +31,7 @@ def test_a_short_run_learns_and_reports_progress(prepared):
     assert not any(e.done for e in events[:-1])
     assert events[0].seconds == 0 and events[0].val_accuracy == 0  # untrained
     assert np.all(np.diff([e.seconds for e in events]) > 0)
+    assert np.all(np.diff([e.cpu_seconds for e in events]) > 0)  # the training thread's CPU
     assert events[-1].loss < events[1].loss / 2
     # From 0% (random outputs) to a modest accuracy in 160 steps of 256 dates.
     assert events[-1].val_accuracy >= 0.2, events[-1]

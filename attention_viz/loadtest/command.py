@@ -46,6 +46,13 @@ def add_parser(sub) -> None:
     )
     c.add_argument("--server-pid", type=int, default=None, help="the running server to sample")
     c.add_argument(
+        "--replot",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="run nothing: print the table of an earlier --csv and draw it with --plot",
+    )
+    c.add_argument(
         "--server-env",
         action="append",
         default=[],
@@ -60,6 +67,12 @@ def run(args: argparse.Namespace) -> int:
     from attention_viz.loadtest.runner import run_load
     from attention_viz.loadtest.sweep import sweep
 
+    if args.replot is not None:
+        rows, resources = report.read_summary(args.replot)
+        print(report.table(rows, resources))
+        for path in report.save_figure(report.figure(rows, resources), args.plot or args.replot):
+            print(f"wrote {path}")
+        return 0
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     started = time.monotonic()
     resources = []

@@ -121,6 +121,8 @@ def test_the_csvs_and_the_chart_are_written(tmp_path):
     assert written[0].read_text().count("kernel.bandwidth p95") >= 1
     assert "RSS peak 800 MB" in report.table(rows, resources)
     assert "(297 ms per run)" in report.table(rows, resources)  # 1.5 cores x 20 s / 101
+    # --replot reads the summary back: the same table, the same chart.
+    assert report.read_summary(tmp_path / "sweep.csv") == (rows, resources)
 
 
 def test_the_sampler_reads_cpu_and_memory_of_a_process_from_proc():

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import numpy as np
 
 
-def median_seconds(fn: Callable[[], object], repeats: int, warmup: int = 2) -> float:
-    """Median wall time of fn() over `repeats` calls, after `warmup` untimed calls."""
+def wall_times(fn: Callable[[], object], repeats: int, warmup: int = 2) -> list[float]:
+    """Wall seconds of each of `repeats` calls of fn(), after `warmup` untimed calls."""
     for _ in range(warmup):
         fn()
     times = []
@@ -17,7 +17,12 @@ def median_seconds(fn: Callable[[], object], repeats: int, warmup: int = 2) -> f
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return times
+
+
+def median_seconds(fn: Callable[[], object], repeats: int, warmup: int = 2) -> float:
+    """Median wall time of fn() over `repeats` calls, after `warmup` untimed calls."""
+    return float(np.median(wall_times(fn, repeats, warmup)))
 
 
 def machine() -> str:

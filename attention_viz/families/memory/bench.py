@@ -8,10 +8,10 @@ memory a trace holds.
 from __future__ import annotations
 
 import statistics
-import time
 
 import torch
 
+from attention_viz.bench import wall_times
 from attention_viz.families.memory.addressing import address
 from attention_viz.families.memory.data import random_bits
 from attention_viz.families.memory.model import count_parameters
@@ -22,12 +22,7 @@ def _time(fn, repeats: int) -> tuple[float, float]:
 
     The fastest is what the code costs; the median adds what other processes on a shared
     machine take away."""
-    fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
+    samples = wall_times(fn, repeats, warmup=1)
     return statistics.median(samples), min(samples)
 
 

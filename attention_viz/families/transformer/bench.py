@@ -15,12 +15,11 @@ weights' record instead. Timings depend on the machine's load: each model's line
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 import torch
 
-from attention_viz.bench import machine, median_seconds
+from attention_viz.bench import machine, median_seconds, wall_times
 from attention_viz.registry import list_models, load_model
 
 BATCH = 2_000  # inputs per batched-throughput measurement
@@ -85,13 +84,7 @@ def run(quick: bool = False) -> dict:
 
 def _latency(fn, repeats: int, warmup: int = 20) -> tuple[float, float]:
     """(fastest, median) wall time of fn() in ms over `repeats` calls, after warmup calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    times = wall_times(fn, repeats, warmup)
     return min(times) * 1e3, float(np.median(times)) * 1e3
 
 

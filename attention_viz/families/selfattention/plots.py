@@ -129,7 +129,7 @@ def score_figure(s: Steps, head: int, tokens: Sequence[str]) -> go.Figure:
         "scores Q Kᵀ",
         f"÷ √{round(div * div)}" if div != 1 else "÷ 1 (scaling off)",
         "causal mask" if s.mask is not None else "mask (none)",
-        "weights = softmax(row)",
+        "softmax (each row)",
     ]
     raw, scaled, masked, a = s.scores[head], s.scaled[head], s.masked[head], s.weights[head]
 

@@ -13,6 +13,7 @@ written "x" and "y" for n = 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 TITLE_FONT = {"size": 16}  # make_subplots' subplot title font
@@ -92,9 +93,17 @@ def axes(row: int, col: int, cols: int) -> tuple[str, str]:
     return f"xaxis{n}", f"yaxis{n}"
 
 
-def all_axes(layout: dict, letter: str) -> list[dict]:
-    """Every x (letter "x") or y axis of a grid's layout, cell by cell."""
-    return [v for k, v in layout.items() if k.startswith(f"{letter}axis")]
+_AXIS = re.compile(r"([xy])axis\d*")
+
+
+def all_axes(layout: dict, letters: str) -> list[dict]:
+    """The layout's cartesian axes (xaxis, xaxis2, ...) of the given letters ("x", "y" or
+    "xy"), in order: a grid's cell by cell."""
+    return [
+        v
+        for k, v in layout.items()
+        if (m := _AXIS.fullmatch(k)) and m.group(1) in letters and isinstance(v, dict)
+    ]
 
 
 def _number(row: int, col: int, cols: int) -> str:

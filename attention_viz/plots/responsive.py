@@ -21,6 +21,8 @@ import re
 
 import plotly.graph_objects as go
 
+from attention_viz.plots import grid
+
 PRESENT_SCALE = 1.25  # charts grow with the presentation fonts...
 PRESENT_MAX_HEIGHT = 440  # ...to at most this (px): 720 minus the title and the path bar
 WIDTH_STEP = 80  # min widths are rounded up to a multiple of this (px)
@@ -71,7 +73,7 @@ def styled(fig: go.Figure | dict, font_size: int, height: int | None = None) -> 
     _merge(layout.setdefault("legend", {}), "font", size)
     for name in ("xaxis", "yaxis"):
         layout.setdefault(name, {})
-    for axis in _axes(layout, "xy"):
+    for axis in grid.all_axes(layout, "xy"):
         _merge(axis, "tickfont", size)
         title = axis.setdefault("title", {})
         if isinstance(title, str):
@@ -89,18 +91,6 @@ def _merge(parent: dict, key: str, values: dict) -> None:
     parent[key] = {**(parent.get(key) or {}), **values}
 
 
-_AXIS = re.compile(r"([xy])axis\d*")
-
-
-def _axes(layout: dict, letters: str) -> list[dict]:
-    """The layout's cartesian axes (xaxis, xaxis2, ...) of the given letters, in order."""
-    return [
-        v
-        for k, v in layout.items()
-        if (m := _AXIS.fullmatch(k)) and m.group(1) in letters and isinstance(v, dict)
-    ]
-
-
 def min_width(fig: go.Figure | dict, font_size: int) -> int:
     """The width (px) below which the figure's category labels or title would overlap.
 
@@ -112,7 +102,7 @@ def min_width(fig: go.Figure | dict, font_size: int) -> int:
     """
     spec = fig.to_dict() if isinstance(fig, go.Figure) else fig
     layout = spec.get("layout", {})
-    x_axes = _axes(layout, "x")
+    x_axes = grid.all_axes(layout, "x")
     need = 0.0
     for axis in x_axes:
         labels = axis.get("ticktext")

@@ -13,6 +13,9 @@ float rounding; the tests compare them) from the weights arranged in packed.py:
   memory position and head, in that order), so a step costs two batched products and a
   softmax.
 
+One input on the CPU from a pre-LN stack goes on to one_input.py, which makes these steps in
+numpy with the LayerNorms folded into the weights: about 60% of this loop's time there.
+
 Shape symbols: B batch, T_k source length, t positions decoded so far, T_q output length,
 D d_model, H heads, L layers, V vocabulary size.
 """
@@ -23,7 +26,7 @@ from typing import NamedTuple
 
 import torch
 
-from attention_viz.families.transformer import packed
+from attention_viz.families.transformer import one_input, packed
 from attention_viz.families.transformer.stacks import Decoder, head_masks
 
 
@@ -44,6 +47,7 @@ def greedy_ids(
     ablate=frozenset(),
     keep: bool = False,
     keep_self: bool = False,
+    torch_only: bool = False,
 ) -> Greedy:
     """The likeliest token at each step, for a batch; stops once every row has <eos>.
 
@@ -53,14 +57,19 @@ def greedy_ids(
         keep: also return every step's logits and cross-attention weights (they are
             computed anyway; keeping them costs a list append per step).
         keep_self: also return the self-attention weights of every step (with keep).
+        torch_only: decode one input in torch too (by default one input on the CPU goes to
+            one_input.py's numpy loop where it applies; the tests compare the two).
     Returns:
         Greedy(ids (B, T_q): every step's token, <eos> included (rows run on after their
         <eos>); with keep, logits (B, T_q, V) and cross weights (B, T_q, L, H, T_k); with
         keep_self, self weights (B, L, H, T_q, T_q)).
     Call under torch.inference_mode().
     """
-    weights = packed.decoder(stack, max_len)
     B, D, H = memory.shape[0], memory.shape[2], stack.num_heads
+    if B == 1 and not torch_only and one_input.supports(stack, memory):
+        args = (stack, memory, memory_mask, bos, eos, max_len, ablate, keep, keep_self)
+        return Greedy(*one_input.greedy(*args))
+    weights = packed.decoder(stack, max_len)
     blocks = _blocks(weights, stack, memory, memory_mask, ablate)
     seen = [memory.new_zeros(B, 0, D) for _ in blocks]  # per block, its inputs so far
     y = torch.full((B,), bos, dtype=torch.long, device=memory.device)

@@ -28,10 +28,10 @@ fewer calls; incremental.py decodes with them, and the tests compare them with t
 4. The MLP's b_2 rides on a constant hidden unit: weight 0, bias 1, so ReLU gives 1, and
    its outgoing weights are b_2.
 
-Products of weights are formed in float64 and rounded once. A model's arrangement is built on
-first use and kept in the module's __dict__, rebuilt when its parameters change in place
-(an optimizer step, load_state_dict) or move (.to); it is never mutated, so concurrent
-sessions can share it.
+Products of weights are formed in float64 and rounded once. A model's arrangements (these,
+and one_input.py's) are built on first use and kept in the module's __dict__ by `cached`,
+rebuilt when its parameters change in place (an optimizer step, load_state_dict) or move
+(.to); they are never mutated, so concurrent sessions can share them.
 
 Shape symbols: B batch, T sequence length, D d_model, H heads, d = D / H, F MLP hidden
 size, V vocabulary size, P positions decoded at most.
@@ -110,12 +110,12 @@ class EncoderWeights(NamedTuple):
 
 def decoder(stack: nn.Module, max_len: int) -> DecoderWeights:
     """A Decoder's weights for greedy steps over up to max_len positions (cached)."""
-    return _cached(stack, ("decoder", max_len), lambda: _decoder(stack, max_len))
+    return cached(stack, ("decoder", max_len), lambda: _decoder(stack, max_len))
 
 
 def encoder(stack: nn.Module) -> EncoderWeights:
     """An Encoder's weights for one pass (cached)."""
-    return _cached(stack, ("encoder",), lambda: _encoder(stack))
+    return cached(stack, ("encoder",), lambda: _encoder(stack))
 
 
 class _Entry(NamedTuple):
@@ -126,9 +126,11 @@ class _Entry(NamedTuple):
     value: Any
 
 
-def _cached(stack: nn.Module, key: tuple, build) -> Any:
-    entry = vars(stack).get("_packed")
-    if entry is not None and entry.key == key:
+def cached(stack: nn.Module, key: tuple, build) -> Any:
+    """build()'s value, kept on the module under `key` until its parameters change or move."""
+    entries = vars(stack).get("_packed", {})
+    entry = entries.get(key)
+    if entry is not None:
         params = entry.params
         if params[0].data_ptr() == entry.address and _version(params) == entry.version:
             return entry.value
@@ -136,8 +138,9 @@ def _cached(stack: nn.Module, key: tuple, build) -> Any:
     version, address = _version(params), params[0].data_ptr()  # those the build reads
     with torch.inference_mode():  # what the fast paths run under
         value = build()
-    # One assignment: a concurrent reader sees the old entry or the new one, both valid.
-    vars(stack)["_packed"] = _Entry(key, params, version, address, value)
+    # One assignment of a new dict: a concurrent reader sees the old entries or the new ones,
+    # all valid.
+    vars(stack)["_packed"] = {**entries, key: _Entry(key, params, version, address, value)}
     return value
 
 

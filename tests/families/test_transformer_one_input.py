@@ -1,4 +1,4 @@
-"""One input on the CPU decodes in numpy with the LayerNorms folded (one_input.py): the same
+"""One input on the CPU decodes in numpy over folded weights (one_input.py, folded.py): the same
 ids, logits and weights as the torch loop and the modules, under ablation, padding, float64,
 attention-only blocks, other positions, changed weights; post-LN stacks stay in torch."""
 
@@ -140,3 +140,15 @@ def test_folded_weights_follow_changed_and_loaded_weights():
     assert fast_greedy(model) == modules_greedy(model)
     model.load_state_dict(other.state_dict())
     assert fast_greedy(model) == modules_greedy(other)
+
+
+def test_both_arrangements_are_kept_side_by_side():
+    """One input (folded.py) and a batch (packed.py) alternate without rebuilding either."""
+    model = _model(6)
+    model.predict(TEXTS[0])
+    model.predict_batch(TEXTS[:2])
+    entries = dict(vars(model.decoder_stack)["_packed"])
+    assert {key[0] for key in entries} == {"decoder", "folded"}
+    model.predict(TEXTS[1])
+    model.predict_batch(TEXTS[2:4])
+    assert all(vars(model.decoder_stack)["_packed"][k] is entries[k] for k in entries)

@@ -8,6 +8,7 @@ fastest and the median of the repeated calls:
     with all maps     model.predict(text): every map (cross, encoder and decoder
                       self-attention), the top candidates of each step, the log-probability
 
+One input on the CPU decodes in numpy (one_input.py), batches in torch (incremental.py).
 Full runs retrain every model (minutes); --quick reads the training figures from the shipped
 weights' record instead. Timings depend on the machine's load: each model's line says it.
 """

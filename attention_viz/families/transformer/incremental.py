@@ -14,7 +14,8 @@ float rounding; the tests compare them) from the weights arranged in packed.py:
   softmax.
 
 One input on the CPU from a pre-LN stack goes on to one_input.py, which makes these steps in
-numpy with the LayerNorms folded into the weights: about 60% of this loop's time there.
+numpy over weights with the LayerNorms and biases folded in (folded.py): about 60% of this
+loop's time there.
 
 Shape symbols: B batch, T_k source length, t positions decoded so far, T_q output length,
 D d_model, H heads, L layers, V vocabulary size.

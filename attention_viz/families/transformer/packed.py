@@ -139,7 +139,8 @@ def cached(stack: nn.Module, key: tuple, build) -> Any:
     with torch.inference_mode():  # what the fast paths run under
         value = build()
     # One assignment of a new dict: a concurrent reader sees the old entries or the new ones,
-    # all valid.
+    # all valid. Read again: the build may have cached another arrangement it reads.
+    entries = vars(stack).get("_packed", {})
     vars(stack)["_packed"] = {**entries, key: _Entry(key, params, version, address, value)}
     return value
 

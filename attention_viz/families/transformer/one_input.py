@@ -66,74 +66,71 @@ def greedy(
         keep_self, self weights (1, L, H, T_q, T_q), else None.
     """
     w = folded.decoder(stack, max_len)
-    H, E, dtype = stack.num_heads, w.out.shape[0], w.out.dtype
+    H, (E, V), dtype = stack.num_heads, w.out.shape, w.out.dtype
     D = E - 1
     real = None if memory_mask is None else memory_mask[0].numpy()  # (T_k,)
     rows = memory[0].detach().numpy()  # (T_k, D)
     steps = _steps(w, rows if real is None else rows[real], ablate, H)
+    L, T_k = len(steps), steps[0].values.shape[0] // H
     seen = [np.ones((max_len, E), dtype) for _ in steps]  # per block, its [u, 1]'s so far
     u = np.ones(E, dtype)  # [u, 1] for the products that read a LayerNorm
+    # With keep, each step's logits and weights are written where they are kept.
+    logits = np.empty((max_len, V), dtype) if keep else None
+    cross = np.empty((max_len, L, H, T_k), dtype) if keep else None
+    self_w = np.zeros((L, H, max_len, max_len), dtype) if keep and keep_self else None
     out: list[int] = []
-    logits_kept, cross_kept, self_kept = [], [], []
     y = bos
     for t in range(max_len):
         row = w.first[t, y]  # (D + E + H E,)
         x, queries = row[:D], row[D + E :]
         seen[0][t] = row[D : D + E]
         for i, b in enumerate(steps):
-            x, w_self, w_cross = _block_step(b, x, queries, seen[i], u, t, H, D)
+            kept_self = None if self_w is None else self_w[i, :, t, : t + 1]  # (H, t + 1)
+            kept_cross = None if cross is None else cross[t, i]  # (H, T_k)
+            x = _block_step(b, x, queries, seen[i], u, t, H, D, kept_self, kept_cross)
             queries = None  # the later blocks compute theirs
-            if keep:
-                cross_kept.append(w_cross)
-                self_kept.append(w_self)
         u[:D] = x * _scale(x, w.final_eps, D)
-        logits = u.dot(w.out)  # (V,)
-        y = int(logits.argmax())
+        step_logits = u.dot(w.out) if logits is None else np.dot(u, w.out, out=logits[t])
+        y = int(step_logits.argmax())  # (V,) -> the likeliest token
         out.append(y)
-        if keep:
-            logits_kept.append(logits)
         if y == eos:
             break
     ids = torch.tensor([out])
     if not keep:
         return ids, None, None, None
-    T_q, L = len(out), len(steps)
-    cross = np.stack(cross_kept).reshape(T_q, L, H, -1)  # (T_q, L, H, real T_k)
+    T_q = len(out)
+    cross = cross[:T_q]  # (T_q, L, H, real T_k)
     if real is not None:  # the padded keys: weight 0
         cross = _scatter(cross, real)
-    self_weights = None
-    if keep_self:
-        triangle = np.zeros((L, H, T_q, T_q), dtype)
-        for k, step in enumerate(self_kept):  # step k // L, layer k % L: (H, t + 1)
-            triangle[k % L, :, k // L, : step.shape[1]] = step
-        self_weights = torch.from_numpy(triangle[None])
-    logits = torch.from_numpy(np.stack(logits_kept)[None])  # (1, T_q, V)
-    return ids, logits, torch.from_numpy(cross[None]), self_weights
+    if self_w is not None:
+        self_w = torch.from_numpy(np.ascontiguousarray(self_w[None, :, :, :T_q, :T_q]))
+    return ids, torch.from_numpy(logits[None, :T_q]), torch.from_numpy(cross[None]), self_w
 
 
-def _block_step(b: _Step, x, queries, seen: np.ndarray, u: np.ndarray, t: int, H, D):
-    """One position through a block: (x (D,), self weights (H, t + 1), cross weights
-    (H, T_k)), the weights those the heads computed, before any ablation.
+def _block_step(b: _Step, x, queries, seen, u, t: int, H: int, D: int, kept_self, kept_cross):
+    """One position through a block -> x (D,).
 
     queries: the self-attention's (H E,), or None to compute them from x, whose [u, 1] then
-    goes into row t of `seen` (the first block's is there already); u: scratch [u, 1]."""
+    goes into row t of `seen` (the first block's is there already); u: scratch [u, 1].
+    kept_self (H, t + 1), kept_cross (H, T_k): where to write the weights the heads compute
+    (before any ablation), or None."""
     if queries is None:
         seen[t, :D] = x * _scale(x, b.eps[0], D)
         queries = seen[t].dot(b.query)  # (H E,)
     # Self-attention: each head's scores over the [u, 1]'s, then the weighted average.
     inputs = seen[: t + 1]  # (t + 1, E)
-    w_self = _softmax(queries.reshape(H, -1).dot(inputs.T))  # (H, t + 1)
+    w_self = _softmax(queries.reshape(H, -1).dot(inputs.T), kept_self)  # (H, t + 1)
     x = x + w_self.dot(inputs).reshape(-1).dot(b.value_out)  # (H, E) -> (D,), biases in
     # Cross-attention over the folded memory.
     u[:D] = x * _scale(x, b.eps[1], D)
-    w_cross = _softmax(u.dot(b.keys).reshape(H, -1))  # (H, T_k)
+    w_cross = _softmax(u.dot(b.keys).reshape(H, -1), kept_cross)  # (H, T_k)
     x = x + w_cross.reshape(-1).dot(b.values)
     if b.mlp is not None:
         w1, w2 = b.mlp  # b_2 rides on packed.py's constant hidden unit
         u[:D] = x * _scale(x, b.eps[2], D)
         hidden = u.dot(w1)  # (F + 1,)
         x = x + np.maximum(hidden, 0, out=hidden).dot(w2)
-    return x, w_self, w_cross
+    return x
 
 
 def _scale(x: np.ndarray, eps: float, D: int) -> float:
@@ -141,13 +138,13 @@ def _scale(x: np.ndarray, eps: float, D: int) -> float:
     return 1.0 / math.sqrt(float(x.dot(x)) / D + eps)
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
-    """Along the last axis, shifted by each row's maximum as torch's kernel is. The ufuncs'
-    reduce, not ndarray.max/sum: those add a Python wrapper per call."""
+def _softmax(scores: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Along the last axis, shifted by each row's maximum as torch's kernel is, into `out`
+    (None: a new array). The ufuncs' reduce, not ndarray.max/sum: those add a Python
+    wrapper per call."""
     e = scores - np.maximum.reduce(scores, -1, keepdims=True)
     np.exp(e, out=e)
-    e /= np.add.reduce(e, -1, keepdims=True)
-    return e
+    return np.divide(e, np.add.reduce(e, -1, keepdims=True), out=out)
 
 
 def _steps(w: folded.Weights, rows: np.ndarray, ablate, H: int) -> list[_Step]:

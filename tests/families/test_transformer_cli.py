@@ -14,6 +14,20 @@ def test_bench_accepts_the_family_key():
     assert bench_targets()["transformer"] == "attention_viz.families.transformer.bench:run"
 
 
+def test_bench_reports_a_recipe_that_runs_its_whole_schedule(monkeypatch):
+    """Sort's recipe stops only at a perfect validation: short of it, the bench still reports
+    its training time (it printed a traceback)."""
+    from attention_viz.families.transformer import bench, train
+
+    history = [{"train_seconds": 65.5, "cpu_seconds": 66.9, "step": 1000, "val_accuracy": 0.999}]
+    config = train.RECIPES["transformer-sort"][1]
+    monkeypatch.setattr(train, "train_model", lambda *a, **k: (None, history, config))
+    figures = bench._time_to_target("transformer-sort")
+    assert figures["train_seconds"] == 65.5 and figures["target_reached"] is False
+    assert "65.5 s to validation 0.999" in bench._describe(figures)
+    assert "the whole schedule" in bench._describe(figures)
+
+
 def test_quick_training_writes_a_checkpoint_with_the_shared_meta_schema(tmp_path, capsys):
     assert main(["train", "transformer-induction", "--quick", "--out", str(tmp_path)]) == 0
     checkpoint = load_checkpoint(tmp_path / "transformer-induction", "rebuild")

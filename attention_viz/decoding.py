@@ -77,7 +77,7 @@ def greedy(decoder, enc: Encoded, bos: int, eos: int | None, max_len: int) -> De
     logp_t = torch.stack(logps, 1)  # (B, T_q)
     lengths = _lengths(ids_t, eos)
     counted = [min(n + 1, ids_t.shape[1]) for n in lengths]  # the <eos> step counts too
-    cum = logp_t.cumsum(1)  # (B, T_q)
+    cum = logp_t.detach().cumsum(1)  # (B, T_q); a number to show, outside inference_mode too
     log_prob = [float(cum[b, counted[b] - 1]) for b in range(B)]
     weights = torch.stack(rows, 1) if rows else None  # (B, T_q, *A, T_k)
     return Decoded(ids_t, lengths, weights, log_prob, torch.stack(top_i, 1), torch.stack(top_p, 1))

@@ -73,10 +73,7 @@ def _fold(stack: nn.Module, max_len: int) -> Weights:
     embed = _f64(stack.embed.weight)  # (V, D)
     D = embed.shape[1]
     centre = np.eye(D) - 1 / D  # P: x -> x minus its mean
-    blocks = [
-        _block(module, pw, H, D, centre)
-        for module, pw in zip(stack.blocks, packed_w.blocks, strict=True)
-    ]
+    blocks = [_block(pw, H, D, centre) for pw in packed_w.blocks]
     positions = stack.positions(stack.embed.weight.new_zeros(1, max_len, D))[0]
     x = (_f64(positions)[:, None] + embed).dot(centre)  # (P, V, D), centred
     u = _with_one(x / np.sqrt((x * x).mean(-1, keepdims=True) + blocks[0].eps[0]))
@@ -89,9 +86,9 @@ def _fold(stack: nn.Module, max_len: int) -> Weights:
     return Weights(as_dtype(first), [as_dtype(b) for b in blocks], stack.norm.eps, as_dtype(out))
 
 
-def _block(module, pw: packed.DecoderBlock, H: int, D: int, centre: np.ndarray) -> Block:
+def _block(pw: packed.DecoderBlock, H: int, D: int, centre: np.ndarray) -> Block:
     """One block folded (float64)."""
-    norms = [(_f64(n.weight), _f64(n.bias), n.eps) for n in _norm_modules(module)]
+    norms = [(_f64(weight), _f64(bias), eps) for weight, bias, eps in pw.norms]
     (g1, b1, _), (g2, b2, _) = norms[:2]
     sa, c = pw.self_attn, pw.cross
     E = D + 1
@@ -138,10 +135,6 @@ def _block(module, pw: packed.DecoderBlock, H: int, D: int, centre: np.ndarray) 
 def _with_one(u: np.ndarray) -> np.ndarray:
     """(..., D) -> (..., E): a trailing 1 for the biases to ride on."""
     return np.concatenate([u, np.ones((*u.shape[:-1], 1))], -1)
-
-
-def _norm_modules(block) -> list[nn.LayerNorm]:
-    return [n for n in (block.norm1, block.norm2, block.norm3) if n is not None]
 
 
 def _rounder(dtype: torch.dtype):

@@ -114,11 +114,11 @@ def _describe(t: dict) -> str:
     if isinstance(load, list):  # the shipped record: load average at the start and the end
         load = f"load average {load[0]} -> {load[-1]}"
     load = f", {load}" if load else ""
-    if t.get("target_reached") is False:  # the recipe ran its whole schedule
-        load = f", the whole schedule{load}"
+    # a recipe that stops only at a target it did not reach ran its whole schedule
+    schedule = ", the whole schedule" if t.get("target_reached") is False else ""
     return (
         f"{t['train_seconds']} s to validation {t['val_accuracy']}{cpu}, {t['steps']} steps of "
-        f"{t['batch_size']} = {per_step:.3f} s/step{load}"
+        f"{t['batch_size']} = {per_step:.3f} s/step{schedule}{load}"
         if per_step
         else f"{t['train_seconds']} s"
     )
